@@ -14,6 +14,10 @@ public final class Policies {
     return new PolicyParser(Policies::resolve);
   }
 
+  public static ServiceResolver services() {
+    return Policies::resolve;
+  }
+
   static List<PortSpec> resolve(String name) {
     switch (name) {
       case "http": return List.of(PortSpec.of(Protocol.TCP, 80));

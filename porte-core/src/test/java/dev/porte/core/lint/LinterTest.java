@@ -1,0 +1,113 @@
+package dev.porte.core.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porte.core.lint.LintWarning.Kind;
+import dev.porte.core.model.Policy;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.policy.TestPolicies;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LinterTest {
+  private static final Linter LINTER =
+      new Linter(List.of(
+          new SensitivePort("ssh", Protocol.TCP, 22, "remote administration"),
+          new SensitivePort("mysql", Protocol.TCP, 3306, "database")));
+
+  private static List<LintWarning> lint(String yaml) {
+    return LINTER.lint(TestPolicies.parse(yaml));
+  }
+
+  @Test
+  void theDesignExampleWarnsThatHttpRepliesCannotLeaveAndThat443HasNoService() {
+    Policy policy = TestPolicies.parser().parse(TestPolicies.resource("design-example.yaml"), "porte.yaml");
+    List<LintWarning> warnings = LINTER.lint(policy);
+
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Kind.REPLIES_BLOCKED, 6),
+            org.assertj.core.groups.Tuple.tuple(Kind.NO_SERVICE, 7));
+    assertThat(warnings.get(0).toString())
+        .startsWith("porte.yaml:6: warning [replies-blocked]: inbound 80/tcp is allowed but in filtered mode")
+        .contains("denied by outbound rule 'deny 80/tcp' (porte.yaml line 13)")
+        .endsWith("clients will connect and receive nothing");
+    assertThat(warnings.get(1).message()).startsWith("inbound 443/tcp is allowed but no service is defined for it");
+  }
+
+  @Test
+  void statefulModeSaysWhereTheDifferenceMatters() {
+    List<LintWarning> warnings = lint("replies: stateful\ninbound:\n  - allow: 80/tcp\noutbound:\n  - deny: 80/tcp\n");
+    assertThat(warnings).extracting(LintWarning::kind).containsExactly(Kind.REPLIES_UNFILTERED);
+    assertThat(warnings.get(0).message()).contains("in stateful mode its replies leave");
+  }
+
+  @Test
+  void anOutboundDefaultOfDenyBlocksRepliesToo() {
+    List<LintWarning> warnings =
+        lint("defaults: { outbound: deny }\ninbound:\n  - allow: 443/tcp\noutbound:\n  - allow: 443/tcp\n    to: 192.0.2.0/24\n");
+    assertThat(warnings).extracting(LintWarning::kind).containsExactly(Kind.REPLIES_BLOCKED);
+    assertThat(warnings.get(0).message()).contains("the outbound default (deny)");
+  }
+
+  @Test
+  void aRuleBehindABlockOfEqualPriorityCanNeverDecide() {
+    List<LintWarning> warnings = lint("inbound:\n  - deny: 22\n  - allow: 22/tcp\n    from: 192.0.2.0/24\n");
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.SHADOWED, 3));
+    assertThat(warnings.get(0).message()).contains("can never decide").contains("a block beats an allow");
+  }
+
+  @Test
+  void aLowerPriorityNumberShadowsEvenAnEarlierRule() {
+    List<LintWarning> warnings = lint("inbound:\n  - deny: 1500/tcp\n  - allow: 1000-2000\n    priority: 10\n");
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.SHADOWED, 2));
+    assertThat(warnings.get(0).message()).contains("priority 10 before 1000");
+  }
+
+  @Test
+  void coverageByTheUnionOfOneRulesPortsCounts() {
+    List<LintWarning> warnings = lint("inbound:\n  - deny: [1000-1999/tcp, 2000-3000/tcp]\n  - allow: 1500-2500/tcp\n");
+    assertThat(warnings).extracting(LintWarning::kind).containsExactly(Kind.SHADOWED);
+  }
+
+  @Test
+  void aPartlyCoveredRuleStillDecidesSomething() {
+    assertThat(lint("inbound:\n  - deny: 22/tcp\n    from: 10.0.0.0/8\n  - allow: 22/tcp\n    from: 192.0.2.0/24\n")).isEmpty();
+    assertThat(lint("inbound:\n  - deny: 22/tcp\n  - allow: 22\n    from: 192.0.2.0/24\n")).isEmpty();
+    assertThat(lint("inbound:\n  - deny: 22/tcp\n    from: 0.0.0.0/0\n  - allow: 22/tcp\n    from: 192.0.2.0/24\n  - allow: 22/tcp\n    from: 2001:db8::/32\n"))
+        .extracting(w -> w.location().line()).containsExactly(4);
+  }
+
+  @Test
+  void aRuleWrittenTwiceIsADuplicate() {
+    List<LintWarning> warnings = lint("inbound:\n  - allow: 443/tcp\n    from: 192.0.2.0/24\n  - allow: 443/tcp\n    from: 192.0.2.0/24\n");
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.DUPLICATE, 4));
+    assertThat(warnings.get(0).message()).contains("duplicates line 2");
+  }
+
+  @Test
+  void sshAndDatabasesOpenToTheInternetAreFlagged() {
+    List<LintWarning> warnings = lint("inbound:\n  - allow: 22/tcp\n  - allow: 3000-4000/tcp\n    from: [0.0.0.0/0]\n");
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Kind.EXPOSED, 2),
+            org.assertj.core.groups.Tuple.tuple(Kind.EXPOSED, 3));
+    assertThat(warnings.get(0).message()).startsWith("ssh (22/tcp, remote administration) is open to the whole internet");
+    assertThat(warnings.get(1).message()).startsWith("mysql (3306/tcp, database) is open to the whole internet");
+  }
+
+  @Test
+  void sshFromTheOfficeOrBehindABlockIsNotExposed() {
+    assertThat(lint("inbound:\n  - allow: 22/tcp\n    from: 203.0.113.0/24\n")).isEmpty();
+    // The block wins at equal priority, so the allow decides nothing for 22 and is not an exposure.
+    assertThat(lint("inbound:\n  - allow: 20-30/tcp\n  - reject: 22/tcp\n")).isEmpty();
+  }
+
+  @Test
+  void disabledRulesAreLeftAlone() {
+    assertThat(lint("inbound:\n  - allow: 22/tcp\n    enabled: false\n  - allow: 443/tcp\n  - allow: 443/tcp\n    enabled: false\n")).isEmpty();
+  }
+}
