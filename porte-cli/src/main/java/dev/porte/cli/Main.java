@@ -19,6 +19,8 @@ public final class Main {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setParameterExceptionHandler(Main::usage);
+    // "porte port -1" asks about port -1; it is not an unknown option.
+    cli.getSubcommands().get("port").setUnmatchedOptionsArePositionalParams(true);
     return cli.execute(args);
   }
 
@@ -33,8 +35,8 @@ public final class Main {
 
   private static int usage(CommandLine.ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
-    String example = cli.getCommandSpec().usageMessage().footer().length > 0 ? "" : "";
-    cli.getErr().println("porte: " + e.getMessage() + " (see 'porte " + cli.getCommandName().replace("porte", "").strip() + " --help')".replace("porte  --help", "porte --help") + example);
+    String command = cli.getCommandSpec().qualifiedName(" ");
+    cli.getErr().println("porte: " + e.getMessage() + " (see '" + command + " --help')");
     return CommandLine.ExitCode.USAGE;
   }
 }

@@ -1,32 +1,50 @@
 package dev.porte.core.policy;
 
-import dev.porte.core.error.ErrorCode;
-import dev.porte.core.error.PorteException;
+import dev.porte.core.lint.Linter;
+import dev.porte.core.lint.SensitivePort;
 import dev.porte.core.model.PortSpec;
-import dev.porte.core.model.Protocol;
+import dev.porte.core.registry.CatalogueService;
+import dev.porte.core.registry.ServiceCatalogue;
+import dev.porte.core.registry.ServiceNames;
+import java.util.ArrayList;
 import java.util.List;
 
-/** TEMPORARY until the registry branch lands. */
+/**
+ * The standard wiring: a parser that resolves service names through porte's catalogue and the
+ * IANA registry, and a linter that knows which catalogue services must not face the internet.
+ */
 public final class Policies {
   private Policies() {}
 
   public static PolicyParser parser() {
-    return new PolicyParser(Policies::resolve);
+    return new PolicyParser(services());
   }
 
   public static ServiceResolver services() {
-    return Policies::resolve;
+    ServiceNames names = ServiceNames.standard();
+    return name -> names.resolve(name).ports();
   }
 
-  static List<PortSpec> resolve(String name) {
-    switch (name) {
-      case "http": return List.of(PortSpec.of(Protocol.TCP, 80));
-      case "http/udp": return List.of(PortSpec.of(Protocol.UDP, 80));
-      case "ssh": return List.of(PortSpec.of(Protocol.TCP, 22));
-      case "mysql": return List.of(PortSpec.of(Protocol.TCP, 3306));
-      case "domain": return List.of(PortSpec.of(Protocol.TCP, 53), PortSpec.of(Protocol.UDP, 53));
-      case "https": return List.of(PortSpec.of(Protocol.TCP, 443), PortSpec.of(Protocol.UDP, 443));
-      default: throw new PorteException(ErrorCode.UNKNOWN_SERVICE, "unknown service: '" + name + "'");
+  public static Linter linter() {
+    List<SensitivePort> sensitive = new ArrayList<>();
+    for (CatalogueService service : ServiceCatalogue.load().all()) {
+      String what;
+      switch (service.kind()) {
+        case ADMIN:
+          what = "remote administration";
+          break;
+        case DATABASE:
+          what = "database";
+          break;
+        default:
+          continue;
+      }
+      for (PortSpec spec : service.ports()) {
+        for (int port = spec.range().lo(); port <= spec.range().hi(); port++) {
+          sensitive.add(new SensitivePort(service.name(), spec.protocol(), port, what));
+        }
+      }
     }
+    return new Linter(sensitive);
   }
 }
