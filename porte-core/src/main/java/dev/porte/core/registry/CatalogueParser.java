@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -203,7 +204,7 @@ final class CatalogueParser {
           break;
       }
     }
-    String found = token == JsonToken.VALUE_STRING ? "'" + parser.getString() + "'" : describe(token);
+    String found = describe(token);
     throw error(line(), where + ": unknown kind " + found + " (valid: admin, database, or no kind)");
   }
 
@@ -248,7 +249,8 @@ final class CatalogueParser {
     return new PorteException(ErrorCode.INVALID_VALUE, at(line) + message);
   }
 
-  private static String describe(JsonToken token) {
+  /** What the parser stands on, for "found ..." in errors: a scalar is quoted as written. */
+  private String describe(@Nullable JsonToken token) {
     if (token == null) {
       return "the end of the file";
     }
@@ -259,10 +261,8 @@ final class CatalogueParser {
         return "a list";
       case VALUE_NULL:
         return "nothing";
-      case VALUE_STRING:
-        return "text";
       default:
-        return "a " + token.name().toLowerCase(Locale.ROOT).replace("value_", "").replace('_', ' ');
+        return token.isScalarValue() ? "'" + parser.getText() + "'" : token.toString();
     }
   }
 }

@@ -67,7 +67,6 @@ final class IanaCsv {
         if (token != JsonToken.START_ARRAY) {
           throw new IllegalStateException("CSV parser gave " + token + " outside a row");
         }
-        int line = parser.currentTokenLocation().getLineNr();
         if (slotOf == null) {
           while (parser.nextToken() != JsonToken.END_ARRAY) {
             header.add(parser.getString());
@@ -77,8 +76,13 @@ final class IanaCsv {
         }
         Arrays.fill(row, ""); // short rows (trailing fields left out) read as empty fields
         int column = 0;
+        int line = 0;
         boolean blank = true;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
+          if (column == 0) {
+            // The row's first field, not its START_ARRAY: that one sits where the last row ended.
+            line = parser.currentTokenLocation().getLineNr();
+          }
           // Only the wanted columns become Strings; the parser does not build the others.
           if (column < slotOf.length && slotOf[column] >= 0) {
             String value = parser.getString();
