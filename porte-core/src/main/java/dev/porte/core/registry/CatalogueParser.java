@@ -262,7 +262,7 @@ final class CatalogueParser {
       case VALUE_NULL:
         return "nothing";
       default:
-        return token.isScalarValue() ? "'" + parser.getText() + "'" : token.toString();
+        return token.isScalarValue() ? "'" + parser.getString() + "'" : token.toString();
     }
   }
 }
