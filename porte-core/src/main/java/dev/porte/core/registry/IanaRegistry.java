@@ -40,17 +40,18 @@ public final class IanaRegistry {
   static final String RESOURCE = "service-names-port-numbers.csv";
 
   private final List<IanaEntry> entries;
+  private final int rowCount;
   private final int namedCount;
   private final Map<String, List<IanaEntry>> byName;
   private final List<String> names;
   private final Set<String> portlessNames;
   /** Port p's entries are {@code index[start[p]] .. index[start[p + 1] - 1]}, already ordered. */
   private final int[] start;
-
   private final IanaEntry[] index;
 
   private IanaRegistry(IanaCsv.Rows rows) {
     this.entries = rows.entries();
+    this.rowCount = rows.rowCount();
     this.portlessNames = rows.portlessNames();
     this.namedCount = (int) entries.stream().filter(IanaEntry::named).count();
     this.byName = indexByName(entries);
@@ -140,6 +141,11 @@ public final class IanaRegistry {
   /** The number of entries that name a service (the others are reserved or unassigned). */
   public int namedCount() {
     return namedCount;
+  }
+
+  /** Every data row of the file, those without a port included. */
+  int rowCount() {
+    return rowCount;
   }
 
   /** Every entry, in the registry's order. */

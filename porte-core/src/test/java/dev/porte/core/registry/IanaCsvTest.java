@@ -37,6 +37,7 @@ class IanaCsvTest {
                 + "zeromq,,udp,No port,,,,,,,,\n"
                 + ",81,,Unassigned,,,,,,,,\n"
                 + "short,82,udp,Trailing fields left out\n");
+    assertThat(iana.rowCount()).isEqualTo(8);
     assertThat(iana.size()).isEqualTo(7);
     assertThat(iana.namedCount()).isEqualTo(5);
     assertThat(iana.byName("whoispp").get(0).description())
@@ -73,6 +74,7 @@ class IanaCsvTest {
   @Test
   void blankTrailingLinesAreNotRows() {
     IanaRegistry iana = parse(HEADER + "echo,7,tcp,Echo,,,,,,,,\n\n\n");
+    assertThat(iana.rowCount()).isEqualTo(1);
     assertThat(iana.size()).isEqualTo(1);
   }
 

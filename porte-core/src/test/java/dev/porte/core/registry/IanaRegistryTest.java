@@ -29,6 +29,7 @@ class IanaRegistryTest {
    */
   @Test
   void holdsEveryRowWithAPort() {
+    assertThat(IANA.rowCount()).isEqualTo(14_447);
     assertThat(IANA.size()).isEqualTo(13_408);
     assertThat(IANA.namedCount()).isEqualTo(11_716);
     assertThat(IANA.entries()).hasSize(IANA.size());
