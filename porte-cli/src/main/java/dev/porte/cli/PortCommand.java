@@ -35,7 +35,8 @@ final class PortCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<PortReport> reports = PortLookup.standard().lookup(query);
-    spec.commandLine().getOut().print(PortLookup.render(reports));
+    String text = PortLookup.render(reports);
+    spec.commandLine().getOut().print(text.endsWith("\n") ? text : text + "\n");
     spec.commandLine().getOut().flush();
     return 0;
   }
