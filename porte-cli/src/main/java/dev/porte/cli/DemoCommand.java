@@ -83,11 +83,17 @@ final class DemoCommand implements Callable<Integer> {
     tell(out, blocked);
     out.println("   => the circle client gets in through door 80 but downloads nothing.");
     out.println();
-    out.println("In 'replies: stateful' mode (as ufw and AWS security groups behave) the replies of an admitted");
-    out.println("connection always leave, and step 3 would download. Try it: porte check inbound 80/tcp from "
-        + CIRCLE + " --policy FILE");
+    out.println("4. The same host in 'replies: stateful' mode, as ufw and AWS security groups behave:");
+    out.println("  | replies: stateful");
+    Policy stateful = Policies.parser().parse(NO_DOWNLOAD_POLICY.replace("replies: filtered", "replies: stateful"), "seed-stateful.yaml");
+    ConnectionVerdict admittedReplies = DecisionEngine.compile(stateful).connect(Flow.inbound(Protocol.TCP, 80, CIRCLE));
+    tell(out, admittedReplies);
+    out.println("   => the replies of an admitted connection always leave: the download works again.");
+    out.println();
+    out.println("Ask porte about your own host: porte check inbound 22/tcp from 198.51.100.7 --policy porte.yaml");
 
-    boolean storyHolds = circle.dataFlows() && !diamond.admitted() && blocked.admitted() && !blocked.dataFlows();
+    boolean storyHolds =
+        circle.dataFlows() && !diamond.admitted() && blocked.admitted() && !blocked.dataFlows() && admittedReplies.dataFlows();
     return storyHolds ? 0 : 1;
   }
 

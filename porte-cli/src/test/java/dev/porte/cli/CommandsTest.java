@@ -45,7 +45,9 @@ class CommandsTest {
         .contains("=> the circle client gets the web page.")
         .contains("inbound 22/tcp from 203.0.113.9: DENY (default policy)")
         .contains("BLOCKED (filtered mode: outbound 80/tcp to 198.51.100.7 is denied by seed-no-download.yaml line 11)")
-        .contains("downloads nothing");
+        .contains("downloads nothing")
+        .contains("4. The same host in 'replies: stateful' mode")
+        .contains("replies: leave (stateful mode: the replies of an admitted connection always leave)");
   }
 
   @Test

@@ -164,17 +164,19 @@ public final class Linter {
             continue;
           }
           String blocker = out.basis() == Decision.Basis.RULE ? out.rule().label() : "the outbound default (" + out.action() + ")";
+          // The stand-in for "anyone" is not a client worth naming.
+          String replies = client.equals(SOMEONE_V4) || client.equals(SOMEONE_V6) ? "its replies" : "its replies to " + client;
           if (policy.replies() == ReplyMode.FILTERED) {
             warnings.add(new LintWarning(
                 LintWarning.Kind.REPLIES_BLOCKED,
                 rule.location(),
-                "inbound " + in.portText() + " is allowed but in filtered mode its replies to " + client + " are "
+                "inbound " + in.portText() + " is allowed but in filtered mode " + replies + " are "
                     + out.action().pastTense() + " by " + blocker + ": clients will connect and receive nothing"));
           } else {
             warnings.add(new LintWarning(
                 LintWarning.Kind.REPLIES_UNFILTERED,
                 rule.location(),
-                "inbound " + in.portText() + " is allowed and in stateful mode its replies leave, although " + blocker
+                "inbound " + in.portText() + " is allowed and in stateful mode " + replies + " leave, although " + blocker
                     + " would block them in filtered mode"));
           }
           return;

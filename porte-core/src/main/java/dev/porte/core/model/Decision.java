@@ -61,11 +61,11 @@ public record Decision(Action action, Basis basis, @Nullable Rule rule) {
             + flow.direction().remoteWord() + " " + flow.remote() + ", so the " + flow.direction()
             + " default applies: " + action + defaultGloss(flow.direction()) + ".";
       default:
-        String priority = rule.priorityGiven() ? "priority " + rule.priority() : "default priority " + rule.priority();
+        String priority = rule.priorityGiven() ? Integer.toString(rule.priority()) : rule.priority() + ", the default";
         String contest = action.blocks()
-            ? "it has the lowest priority number of the matching rules, and at equal priority a block beats an allow"
-            : "it has the lowest priority number of the matching rules and no block of equal priority matches";
-        return flow + " is " + action.pastTense() + " by " + rule.label() + " (" + priority + "): " + contest + ".";
+            ? "the matching rule with the lowest priority number (" + priority + "); at equal priority a block beats an allow"
+            : "the matching rule with the lowest priority number (" + priority + "), and no block of equal priority matches";
+        return flow + " is " + action.pastTense() + " by " + rule.label() + ": " + contest + ".";
     }
   }
 

@@ -202,9 +202,9 @@ public final class Rule {
     return remotes.isEmpty() ? text : text + " " + direction.remoteWord() + " " + remotesText;
   }
 
-  /** {@code "inbound rule 'allow ssh from office' (porte.yaml line 9)"}. */
+  /** {@code "inbound rule 'allow ssh from office' at porte.yaml line 9"}. */
   public String label() {
-    String where = location.isKnown() ? " (" + location.file() + " line " + location.line() + ")" : " (#" + (index + 1) + ")";
+    String where = location.isKnown() ? " at " + location.file() + " line " + location.line() : " (#" + (index + 1) + ")";
     return direction + " rule '" + summary() + "'" + where;
   }
 

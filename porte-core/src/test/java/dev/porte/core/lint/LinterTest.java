@@ -30,7 +30,7 @@ class LinterTest {
             org.assertj.core.groups.Tuple.tuple(Kind.NO_SERVICE, 7));
     assertThat(warnings.get(0).toString())
         .startsWith("porte.yaml:6: warning [replies-blocked]: inbound 80/tcp is allowed but in filtered mode")
-        .contains("denied by outbound rule 'deny 80/tcp' (porte.yaml line 13)")
+        .contains("denied by outbound rule 'deny 80/tcp' at porte.yaml line 13")
         .endsWith("clients will connect and receive nothing");
     assertThat(warnings.get(1).message()).startsWith("inbound 443/tcp is allowed but no service is defined for it");
   }
