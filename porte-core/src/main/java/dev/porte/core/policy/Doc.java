@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.porte.core.registry.Spelling;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -147,12 +148,7 @@ abstract class Doc {
     void onlyKeys(String where, List<String> allowed) {
       for (String key : values.keySet()) {
         if (!allowed.contains(key)) {
-          List<String> close = new ArrayList<>();
-          for (String candidate : allowed) {
-            if (Suggestions.distance(key.toLowerCase(java.util.Locale.ROOT), candidate) <= 2) {
-              close.add(candidate);
-            }
-          }
+          List<String> close = Spelling.closest(key, allowed, 1);
           String hint = close.isEmpty() ? "" : "; did you mean " + close.get(0) + "?";
           throw new PolicyException(
               ErrorCode.UNKNOWN_KEY,

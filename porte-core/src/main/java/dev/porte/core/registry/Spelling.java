@@ -11,7 +11,7 @@ import java.util.Locale;
  * insertion, deletion, substitution or swap of neighbours, or when it begins with the input (at
  * least three characters of it). Stateless; safe to call from any thread.
  */
-final class Spelling {
+public final class Spelling {
   private Spelling() {}
 
   /**
@@ -19,7 +19,7 @@ final class Spelling {
    * share the input's first letter come first (people mistype the middle of a word more often
    * than its start), then the candidates' own order, so callers list their preferred names first.
    */
-  static List<String> closest(String input, Iterable<String> candidates, int max) {
+  public static List<String> closest(String input, Iterable<String> candidates, int max) {
     if (max <= 0 || input.isEmpty()) {
       return List.of();
     }
