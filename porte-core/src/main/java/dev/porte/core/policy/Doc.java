@@ -2,13 +2,12 @@ package dev.porte.core.policy;
 
 import dev.porte.core.error.ErrorCode;
 import dev.porte.core.model.SourceLocation;
-import java.util.ArrayList;
+import dev.porte.core.registry.Spelling;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.porte.core.registry.Spelling;
 import org.jspecify.annotations.Nullable;
 
 /**
