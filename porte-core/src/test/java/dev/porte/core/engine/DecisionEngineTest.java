@@ -86,6 +86,8 @@ class DecisionEngineTest {
       in allow 22/tcp from 10.0.0.0/8 prio 10; in deny 22/tcp from 10.1.0.0/16 | in 22/tcp 10.1.2.3 | allow #0
       in deny 22/tcp from 10.1.0.0/16; in allow 22/tcp from 10.0.0.0/8         | in 22/tcp 10.1.2.3 | deny #0
       in deny 22/tcp from 10.1.0.0/16; in allow 22/tcp from 10.0.0.0/8         | in 22/tcp 10.2.0.1 | allow #1
+      # The network probed first (it holds the best rank overall) may not hold the best rank for this port.
+      in deny 23/tcp from 10.0.0.0/8 prio 1; in allow 22/tcp from 10.0.0.0/8 prio 50; in deny 22/tcp from 10.1.0.0/16 prio 20 | in 22/tcp 10.1.2.3 | deny #2
       # One network, several port ranges: the intervals of one table entry.
       in allow 1000-2000/tcp from 10.0.0.0/8; in deny 1500/tcp from 10.0.0.0/8 | in 1500/tcp 10.9.9.9 | deny #1
       in allow 1000-2000/tcp from 10.0.0.0/8; in deny 1500/tcp from 10.0.0.0/8 | in 1499/tcp 10.9.9.9 | allow #0
