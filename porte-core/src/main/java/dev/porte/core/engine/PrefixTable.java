@@ -14,8 +14,9 @@ import java.util.Map;
  *
  * <p>Layout: for each prefix length stored, an open-addressing hash table (linear probing, load
  * factor at most 1/2) keyed by the network bits. The lengths stored are those present in the
- * rules, less those the builder expanded into longer ones to save probes (see {@link Builder}). Its value describes the ports of
- * that exact network as a step function port → minimal rank (see {@link RankIntervals}), either
+ * rules, less those the builder expanded into longer ones to save probes (see {@link Builder}).
+ * An entry's value describes the ports of that exact network as a step function port → minimal
+ * rank (see {@link RankIntervals}), either
  * packed into the slot itself when it is one interval (the usual case: a blocklisted host, or one
  * network with one port range), or as an offset into one shared array of {@code lo, hi, rank}
  * triples that a lookup binary-searches. A lookup masks the address once per prefix length,
@@ -30,15 +31,16 @@ import java.util.Map;
  * no array is written after the constructor returns. {@link #lookup} allocates nothing.
  */
 final class PrefixTable {
-  /** The value of an empty slot; never a valid encoded value. */
+  /** The value of an empty IPv6 slot; never a valid encoded value. */
   static final long EMPTY = Long.MIN_VALUE;
 
+  /** The key of an empty IPv4 slot: network bits never exceed 32 bits. */
   private static final long EMPTY_V4_KEY = -1L;
   private static final long MIX_1 = 0x9E37_79B9_7F4A_7C15L;
   private static final long MIX_2 = 0xC2B2_AE3D_27D4_EB4FL;
 
   private final boolean v6;
-  /** Prefix lengths present, ordered by {@link #minRanks} ascending. */
+  /** Prefix lengths stored, ordered by {@link #minRanks} ascending. */
   private final int[] lengths;
   /** The lowest rank stored anywhere under {@code lengths[i]}: the best that length can give. */
   private final int[] minRanks;
