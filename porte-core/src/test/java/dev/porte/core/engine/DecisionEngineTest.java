@@ -86,6 +86,19 @@ class DecisionEngineTest {
       in allow 22/tcp from 10.0.0.0/8 prio 10; in deny 22/tcp from 10.1.0.0/16 | in 22/tcp 10.1.2.3 | allow #0
       in deny 22/tcp from 10.1.0.0/16; in allow 22/tcp from 10.0.0.0/8         | in 22/tcp 10.1.2.3 | deny #0
       in deny 22/tcp from 10.1.0.0/16; in allow 22/tcp from 10.0.0.0/8         | in 22/tcp 10.2.0.1 | allow #1
+      # The network probed first (it holds the best rank overall) may not hold the best rank for this port.
+      in deny 23/tcp from 10.0.0.0/8 prio 1; in allow 22/tcp from 10.0.0.0/8 prio 50; in deny 22/tcp from 10.1.0.0/16 prio 20 | in 22/tcp 10.1.2.3 | deny #2
+      # A /63 stored as four /65s: the copies' bits straddle the two 64-bit halves of the address.
+      in allow 22/tcp from 2001:db8:0:2::/63; in deny 22/tcp from 2001:db8:0:2::/65 | in 22/tcp 2001:db8:0:3:ffff:ffff:ffff:ffff | allow #0
+      in allow 22/tcp from 2001:db8:0:2::/63; in deny 22/tcp from 2001:db8:0:2::/65 | in 22/tcp 2001:db8:0:3::          | allow #0
+      in allow 22/tcp from 2001:db8:0:2::/63; in deny 22/tcp from 2001:db8:0:2::/65 | in 22/tcp 2001:db8:0:2:8000::     | allow #0
+      in allow 22/tcp from 2001:db8:0:2::/63; in deny 22/tcp from 2001:db8:0:2::/65 | in 22/tcp 2001:db8:0:2:7fff::     | deny #1
+      in allow 22/tcp from 2001:db8:0:2::/63; in deny 22/tcp from 2001:db8:0:2::/65 | in 22/tcp 2001:db8:0:4::          | deny default
+      # A /8 stored as 256 /16s, merged with the /16 already there.
+      in deny 80/tcp from 10.0.0.0/8; in allow 80-81/tcp from 10.7.0.0/16 prio 5 | in 81/tcp 10.7.255.255 | allow #1
+      in deny 80/tcp from 10.0.0.0/8; in allow 80-81/tcp from 10.7.0.0/16 prio 5 | in 80/tcp 10.8.0.0     | deny #0
+      in deny 80/tcp from 10.0.0.0/8; in allow 80-81/tcp from 10.7.0.0/16 prio 5 | in 80/tcp 10.255.255.255 | deny #0
+      in deny 80/tcp from 10.0.0.0/8; in allow 80-81/tcp from 10.7.0.0/16 prio 5 | in 80/tcp 11.0.0.0     | deny default
       # One network, several port ranges: the intervals of one table entry.
       in allow 1000-2000/tcp from 10.0.0.0/8; in deny 1500/tcp from 10.0.0.0/8 | in 1500/tcp 10.9.9.9 | deny #1
       in allow 1000-2000/tcp from 10.0.0.0/8; in deny 1500/tcp from 10.0.0.0/8 | in 1499/tcp 10.9.9.9 | allow #0

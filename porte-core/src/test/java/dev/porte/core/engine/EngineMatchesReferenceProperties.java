@@ -51,7 +51,7 @@ class EngineMatchesReferenceProperties {
   };
   private static final String[] V6_ANCHORS = {
     "2001:db8::1", "2001:db8:0:1::5", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "::ffff:10.1.2.3",
-    "::ffff:127.0.0.1", "::1", "::", "fe80::1", "8000::", "7fff:ffff:ffff:ffff:8000::"
+    "::ffff:127.0.0.1", "::1", "::", "fe80::1", "8000::", "7fff:ffff:ffff:ffff:8000::", "2001:db8:0:3:c000::1"
   };
   private static final String[] LOOPBACK = {"127.0.0.1", "127.255.255.254", "::1", "::ffff:127.0.0.1"};
   private static final String[] NOT_LOOPBACK = {"126.255.255.255", "128.0.0.0", "::2", "::ffff:128.0.0.1", "::"};
@@ -184,7 +184,7 @@ class EngineMatchesReferenceProperties {
         Tuple.of(3, Arbitraries.of(V6_ANCHORS).map(IpAddress::parse)),
         Tuple.of(1, Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(IpAddress::v6)));
     Arbitrary<Integer> v6Prefix = Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.of(0, 32, 48, 56, 63, 64, 65, 96, 127, 128)),
+        Tuple.of(3, Arbitraries.of(0, 32, 48, 56, 60, 62, 63, 64, 65, 66, 68, 96, 127, 128)),
         Tuple.of(2, Arbitraries.integers().between(0, 128)));
     return Arbitraries.frequencyOf(
         Tuple.of(3, Combinators.combine(v4, v4Prefix).as(Cidr::of)),
