@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** The REST API over real HTTP, on a real SQLite file. */
-final class ApiTest {
+/** The REST API over real HTTP, on a real SQLite file ({@link PostgresApiIT}: on PostgreSQL). */
+class ApiTest {
   static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
   static final String SSH_FROM_OFFICE = "inbound:\n  - allow: ssh\n    from: 203.0.113.0/24\n  - allow: 5432/tcp\n";
 
@@ -38,10 +38,15 @@ final class ApiTest {
   @BeforeEach
   void start() {
     ServerConfig config = new ServerConfig(
-        new ConsoleAddress("127.0.0.1", 0), StoreLocation.sqlite(dir.resolve("porte.db")), dir.resolve("state"), clock, 3);
+        new ConsoleAddress("127.0.0.1", 0), location(), dir.resolve("state"), clock, 3);
     server = PorteServer.start(config);
     http = new Http(server.url());
     auth = Map.of("Authorization", "Bearer " + server.token().value(), "X-Porte-Author", "alice");
+  }
+
+  /** An empty database. */
+  StoreLocation location() {
+    return StoreLocation.sqlite(dir.resolve("porte.db"));
   }
 
   @AfterEach
