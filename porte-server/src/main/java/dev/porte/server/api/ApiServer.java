@@ -5,6 +5,7 @@ import dev.porte.core.error.PorteException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import java.io.IOException;
@@ -18,11 +19,12 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The REST API, listening. Every answer is JSON (but {@code /metrics}); every failure is a 4xx with
+ * The REST API and the web console ({@code /}), listening. Every answer is JSON (but {@code /metrics}); every failure is a 4xx with
  * an {@link ApiError} body, and only a bug in porte is a 500. Thread-safe; {@link #close} stops it.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  static final String CONSOLE_DIRECTORY = "/console";
   static final String OPENAPI_RESOURCE = "/dev/porte/server/api/openapi.json";
 
   private final Javalin app;
@@ -43,6 +45,12 @@ public final class ApiServer implements AutoCloseable {
       config.http.maxRequestSize = Bodies.MAX_BYTES;
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
+      // The web console: static HTML and JavaScript from the classpath, talking to this API.
+      config.staticFiles.add(files -> {
+        files.hostedPath = "/";
+        files.directory = CONSOLE_DIRECTORY;
+        files.location = Location.CLASSPATH;
+      });
       for (Route route : routes) {
         config.routes.addEndpoint(new Endpoint(route.method(), route.path(), ctx -> {
           access.check(ctx, route.write());

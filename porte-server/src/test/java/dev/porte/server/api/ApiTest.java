@@ -245,12 +245,23 @@ class ApiTest {
 
   @Test
   void unknownRoutesAre404InJson() throws Exception {
-    for (String path : List.of("/api/nothing", "/", "/api/policy/versions/1/delete")) {
+    for (String path : List.of("/api/nothing", "/nothing.html", "/api/policy/versions/1/delete")) {
       Http.Answer missing = http.get(path);
       assertThat(missing.status()).as(path).isEqualTo(404);
       assertThat(missing.contentType()).as(path).startsWith("application/json");
       assertThat(missing.errorCode()).as(path).isEqualTo("NOT_FOUND");
     }
+  }
+
+  @Test
+  void theConsoleIsServedAtTheRoot() throws Exception {
+    Http.Answer page = http.get("/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body()).contains("<title>porte console</title>").contains("/console.js");
+    Http.Answer script = http.get("/console.js");
+    assertThat(script.status()).isEqualTo(200);
+    assertThat(script.body()).contains("/api/policy/versions");
   }
 
   @Test
