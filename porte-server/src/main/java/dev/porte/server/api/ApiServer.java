@@ -10,8 +10,6 @@ import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -53,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
       });
       for (Route route : routes) {
         config.routes.addEndpoint(new Endpoint(route.method(), route.path(), ctx -> {
-          access.check(ctx, route.write());
+          access.check(ctx.req().getRemoteAddr(), route.write(), ctx.header("Authorization"));
           route.handler().handle(ctx);
         }));
       }
@@ -126,39 +124,5 @@ public final class ApiServer implements AutoCloseable {
         code = e.getStatus() >= 500 ? "INTERNAL" : ErrorCode.MALFORMED_REQUEST.name();
     }
     return new ApiError(e.getStatus(), code, String.valueOf(e.getMessage()), 0, 0);
-  }
-
-  /** Who may do what: writes need the token; reads need it unless they come from loopback. */
-  private static final class Access {
-    private final AccessToken token;
-
-    Access(AccessToken token) {
-      this.token = token;
-    }
-
-    void check(Context ctx, boolean write) {
-      if (!write && loopback(ctx.req().getRemoteAddr())) {
-        return;
-      }
-      String header = ctx.header("Authorization");
-      if (header == null) {
-        throw new PorteException(
-            ErrorCode.UNAUTHORIZED,
-            (write ? "writes need" : "reads from other hosts need") + " 'Authorization: Bearer <token>' (the token is in " + token.file() + ")");
-      }
-      if (!token.accepts(header)) {
-        throw new PorteException(ErrorCode.UNAUTHORIZED, "wrong token in the Authorization header (the token is in " + token.file() + ")");
-      }
-    }
-
-    private static boolean loopback(String address) {
-      String bare = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-      try {
-        // A literal address: no DNS lookup happens.
-        return InetAddress.getByName(bare).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
-      }
-    }
   }
 }
