@@ -63,7 +63,8 @@ public final class ApiServer implements AutoCloseable {
       });
       // Javalin answers unmatched paths itself; make that answer JSON like every other error.
       config.routes.error(404, ctx -> {
-        if (!"application/json".equals(ctx.res().getContentType()) || ctx.result() == null) {
+        String type = ctx.res().getContentType();
+        if (ctx.result() == null || type == null || !type.startsWith("application/json")) {
           error(ctx, new ApiError(404, ErrorCode.NOT_FOUND.name(), "no route " + ctx.method() + " " + ctx.path(), 0, 0));
         }
       });

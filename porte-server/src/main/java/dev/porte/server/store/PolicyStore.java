@@ -56,10 +56,20 @@ public final class PolicyStore {
     });
   }
 
-  /** Makes version {@code id} the one in force. */
+  /**
+   * Makes version {@code id} the one in force.
+   *
+   * @throws PorteException {@link ErrorCode#NOT_FOUND} for an unknown version; {@link
+   *     ErrorCode#CONFLICT} when it is in force already (applying it again would make a rollback
+   *     return to the same version)
+   */
   public AppliedPolicy apply(long id, String author) {
     return db.write(c -> {
       find(c, id);
+      Deque<Long> stack = appliedStack(c);
+      if (!stack.isEmpty() && stack.peek() == id) {
+        throw new PorteException(ErrorCode.CONFLICT, "version " + id + " is already in force");
+      }
       recordApply(c, id, author, "apply");
       return currentIn(c).orElseThrow();
     });

@@ -108,6 +108,16 @@ abstract class PolicyStoreContract {
   }
 
   @Test
+  void applyingTheVersionInForceAgainIsAConflict() {
+    AppliedPolicy web = store.saveAndApply("a", "web", Samples.WEB);
+
+    assertThatThrownBy(() -> store.apply(web.version().id(), "bob"))
+        .isInstanceOfSatisfying(PorteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+        .hasMessage("version " + web.version().id() + " is already in force");
+    assertThat(store.current().orElseThrow().depth()).isZero();
+  }
+
+  @Test
   void rollbackWithNothingAppliedIsAConflict() {
     assertThatThrownBy(() -> store.rollback("bob"))
         .isInstanceOf(PorteException.class)
