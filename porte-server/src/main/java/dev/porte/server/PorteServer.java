@@ -3,6 +3,7 @@ package dev.porte.server;
 import dev.porte.server.api.AccessToken;
 import dev.porte.server.api.ApiServer;
 import dev.porte.server.api.Backend;
+import dev.porte.server.connections.AsyncConnectionLog;
 import dev.porte.server.connections.ConnectionLog;
 import dev.porte.server.metrics.MeteredConnectionLog;
 import dev.porte.server.metrics.ServerMetrics;
@@ -29,6 +30,9 @@ public final class PorteServer implements AutoCloseable {
           + "defaults: { inbound: deny, outbound: allow }\n"
           + "replies: filtered\n";
 
+  /** Connection events waiting to be stored, at most; beyond that they are dropped and counted. */
+  static final int QUEUE_CAPACITY = 10_000;
+
   public static final String DEFAULT_MESSAGE = "safe default on first start: inbound closed, outbound open";
 
   private final ServerConfig config;
@@ -36,17 +40,19 @@ public final class PorteServer implements AutoCloseable {
   private final PolicyStore store;
   private final PolicyInForce live;
   private final ConnectionLog connectionLog;
+  private final AsyncConnectionLog connectionWriter;
   private final AccessToken token;
   private final ApiServer api;
   private final boolean startedFromDefault;
 
   private PorteServer(
-      ServerConfig config, Database db, PolicyStore store, PolicyInForce live, ConnectionLog connectionLog,
-      AccessToken token, ApiServer api, boolean startedFromDefault) {
+      ServerConfig config, Database db, PolicyStore store, PolicyInForce live, AsyncConnectionLog connectionWriter,
+      ConnectionLog connectionLog, AccessToken token, ApiServer api, boolean startedFromDefault) {
     this.config = config;
     this.db = db;
     this.store = store;
     this.live = live;
+    this.connectionWriter = connectionWriter;
     this.connectionLog = connectionLog;
     this.token = token;
     this.api = api;
@@ -67,8 +73,9 @@ public final class PorteServer implements AutoCloseable {
       PolicyInForce live = PolicyInForce.of(applied);
       Backend backend = new Backend(store, live, logStore, metrics, token, config.clock());
       ApiServer api = ApiServer.start(backend, config.console().host(), config.console().port());
+      AsyncConnectionLog writer = new AsyncConnectionLog(logStore::recordAll, QUEUE_CAPACITY, metrics::connectionDropped);
       return new PorteServer(
-          config, db, store, live, new MeteredConnectionLog(logStore, metrics), token, api, fromDefault);
+          config, db, store, live, writer, new MeteredConnectionLog(writer, metrics), token, api, fromDefault);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -94,9 +101,17 @@ public final class PorteServer implements AutoCloseable {
     return live;
   }
 
-  /** Where the gateway reports connections: stored (bounded) and counted in the metrics. */
+  /**
+   * Where the gateway reports connections: counted in the metrics at once, and stored (bounded)
+   * in batches by a background thread, so that the caller never waits for the disk.
+   */
   public ConnectionLog connectionLog() {
     return connectionLog;
+  }
+
+  /** Waits until every connection event reported so far is stored. */
+  public void flushConnectionLog() throws InterruptedException {
+    connectionWriter.flush();
   }
 
   public PolicyStore store() {
@@ -111,6 +126,7 @@ public final class PorteServer implements AutoCloseable {
   public void close() {
     try {
       api.close();
+      connectionWriter.close();
     } finally {
       db.close();
     }

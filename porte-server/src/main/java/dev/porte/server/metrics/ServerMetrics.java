@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Names as scraped: {@code porte_connections_total{port,protocol,verdict,rule}},
  * {@code porte_bytes_total{direction}}, {@code porte_checks_total{verdict}},
  * {@code porte_policy_version}, {@code porte_policy_applies_total{kind}},
- * {@code porte_policy_apply_failures_total}.
+ * {@code porte_policy_apply_failures_total}, {@code porte_connections_log_dropped_total}.
  */
 public final class ServerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -23,6 +23,7 @@ public final class ServerMetrics {
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Counter applyFailures;
+  private final Counter connectionsDropped;
 
   public ServerMetrics() {
     Gauge.builder("porte.policy.version", version, AtomicLong::doubleValue)
@@ -33,6 +34,14 @@ public final class ServerMetrics {
     applyFailures = Counter.builder("porte.policy.apply.failures")
         .description("Applies and rollbacks that were refused or failed")
         .register(registry);
+    connectionsDropped = Counter.builder("porte.connections.log.dropped")
+        .description("Connection events not stored because the log's queue was full")
+        .register(registry);
+  }
+
+  /** Counts an event the connection log had no room for (it is still counted as a connection). */
+  public void connectionDropped() {
+    connectionsDropped.increment();
   }
 
   /** Counts one decided connection and its bytes. */

@@ -33,21 +33,32 @@ public final class ConnectionLogStore implements ConnectionLog {
   }
 
   @Override
-  public void record(ConnectionEvent e) {
+  public void record(ConnectionEvent event) {
+    recordAll(List.of(event));
+  }
+
+  /** Stores {@code events} in one transaction (one disk sync for the lot), then prunes. */
+  public void recordAll(List<ConnectionEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
     db.write(c -> {
       try (PreparedStatement s = c.prepareStatement(
           "INSERT INTO connection_log (at, direction, protocol, client, port, verdict, rule, bytes_in, bytes_out)"
               + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        s.setLong(1, e.at().toEpochMilli());
-        s.setString(2, e.direction().toString());
-        s.setString(3, e.protocol().toString());
-        s.setString(4, e.client().toString());
-        s.setInt(5, e.port());
-        s.setString(6, e.verdict().toString());
-        s.setString(7, e.rule());
-        s.setLong(8, e.bytesIn());
-        s.setLong(9, e.bytesOut());
-        s.executeUpdate();
+        for (ConnectionEvent e : events) {
+          s.setLong(1, e.at().toEpochMilli());
+          s.setString(2, e.direction().toString());
+          s.setString(3, e.protocol().toString());
+          s.setString(4, e.client().toString());
+          s.setInt(5, e.port());
+          s.setString(6, e.verdict().toString());
+          s.setString(7, e.rule());
+          s.setLong(8, e.bytesIn());
+          s.setLong(9, e.bytesOut());
+          s.addBatch();
+        }
+        s.executeBatch();
       }
       // Ids only grow, so "older than the newest capacity rows" is one range on the primary key.
       try (PreparedStatement s = c.prepareStatement(

@@ -285,6 +285,7 @@ class ApiTest {
     server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, b, 80, Action.ALLOW, "porte.yaml line 3", 100, 5000));
     server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 80, Action.ALLOW, "porte.yaml line 3", 7, 8));
     server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.UDP, a, 53, Action.REJECT, null, 0, 0));
+    server.flushConnectionLog();
 
     JsonNode all = http.get("/api/connections").json().get("connections");
     assertThat(all).as("capacity 3 keeps the newest three").hasSize(3);
