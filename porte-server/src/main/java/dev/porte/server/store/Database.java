@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -21,6 +22,9 @@ import org.flywaydb.core.api.FlywayException;
  * instead of waiting; taking the lock first makes every write wait its turn instead.
  */
 public final class Database implements AutoCloseable {
+  /** The advisory lock key of policy writes: "porte" in ASCII. */
+  private static final long POLICY_LOCK = 0x706f727465L;
+
   private final StoreLocation location;
   private final HikariDataSource pool;
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -92,6 +96,26 @@ public final class Database implements AutoCloseable {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Like {@link #write}, and also serialized with the same kind of write in every other process on
+   * this database. Policy writes read the apply history and then append to it; on PostgreSQL
+   * several servers may share one database, and under READ COMMITTED two rollbacks could both read
+   * the same history and pop the same version. A transaction-scoped advisory lock makes them take
+   * turns. (SQLite needs no more: it admits one writer at a time and fails a transaction whose
+   * snapshot another process has overtaken, instead of letting it write.)
+   */
+  public <T> T writeSerialized(Work<T> work) {
+    return write(c -> {
+      if (location.vendor() == StoreLocation.Vendor.POSTGRESQL) {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+          lock.setLong(1, POLICY_LOCK);
+          lock.execute();
+        }
+      }
+      return work.run(c);
+    });
   }
 
   /** Runs {@code work} in a read transaction (a consistent snapshot on both databases). */

@@ -43,13 +43,13 @@ public final class PolicyStore {
    */
   public PolicyVersion save(String author, String message, String text) {
     validate(text);
-    return db.write(c -> insert(c, author, message, text));
+    return db.writeSerialized(c -> insert(c, author, message, text));
   }
 
   /** Validates, stores and applies {@code text} in one transaction. */
   public AppliedPolicy saveAndApply(String author, String message, String text) {
     validate(text);
-    return db.write(c -> {
+    return db.writeSerialized(c -> {
       PolicyVersion version = insert(c, author, message, text);
       recordApply(c, version.id(), author, "apply");
       return currentIn(c).orElseThrow();
@@ -64,7 +64,7 @@ public final class PolicyStore {
    *     return to the same version)
    */
   public AppliedPolicy apply(long id, String author) {
-    return db.write(c -> {
+    return db.writeSerialized(c -> {
       find(c, id);
       Deque<Long> stack = appliedStack(c);
       if (!stack.isEmpty() && stack.peek() == id) {
@@ -81,7 +81,7 @@ public final class PolicyStore {
    * @throws PorteException {@link ErrorCode#CONFLICT} when fewer than two versions were applied
    */
   public AppliedPolicy rollback(String author) {
-    return db.write(c -> {
+    return db.writeSerialized(c -> {
       Deque<Long> stack = appliedStack(c);
       if (stack.size() < 2) {
         throw new PorteException(
@@ -175,6 +175,9 @@ public final class PolicyStore {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           if (rs.getString(2).equals("rollback")) {
+            if (stack.isEmpty()) {
+              throw new IllegalStateException("the apply history is inconsistent: a rollback with nothing applied");
+            }
             stack.pop();
           } else {
             stack.push(rs.getLong(1));
@@ -186,7 +189,8 @@ public final class PolicyStore {
   }
 
   private static Optional<AppliedPolicy> currentIn(Connection c) throws SQLException {
-    int depth = appliedStack(c).size() - 1;
+    Deque<Long> stack = appliedStack(c);
+    int depth = stack.size() - 1;
     try (PreparedStatement s = c.prepareStatement(
         "SELECT v.id, v.created_at, v.author, v.message, v.text, v.sha256, a.applied_at, a.author, a.kind"
             + " FROM policy_apply a JOIN policy_version v ON v.id = a.version_id"
@@ -195,8 +199,16 @@ public final class PolicyStore {
         if (!rs.next()) {
           return Optional.empty();
         }
+        PolicyVersion version = version(rs);
+        // The newest row and the replayed stack must agree; if writers ever interleaved, say so
+        // rather than serve a version the history cannot explain.
+        if (stack.isEmpty() || stack.peek() != version.id()) {
+          throw new IllegalStateException(
+              "the apply history is inconsistent: its newest row names version " + version.id()
+                  + " but replaying it gives " + stack.peek());
+        }
         return Optional.of(new AppliedPolicy(
-            version(rs), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8), rs.getString(9), depth));
+            version, Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8), rs.getString(9), depth));
       }
     }
   }
