@@ -22,7 +22,7 @@ class CommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"port", "check", "lint", "demo"})
+  @ValueSource(strings = {"port", "check", "lint", "demo", "serve"})
   void everyCommandHasHelpWithAnExample(String command) {
     Cli result = Cli.run(command, "--help");
     assertThat(result.exit()).isZero();

@@ -16,10 +16,44 @@ public enum ErrorCode {
   DUPLICATE,
   SYNTAX,
   IO,
-  USAGE;
+  USAGE,
+  /** A write without the right bearer token (HTTP 401). */
+  UNAUTHORIZED,
+  /** No such route, policy version or other thing asked for (HTTP 404). */
+  NOT_FOUND,
+  /** The request contradicts the stored state, e.g. nothing to roll back to (HTTP 409). */
+  CONFLICT,
+  /** A request body that is not the JSON expected: malformed, unknown or missing fields (HTTP 400). */
+  MALFORMED_REQUEST,
+  /** A request body above the size limit (HTTP 413). */
+  TOO_LARGE;
 
   /** The process exit code a command ends with when this error stops it: 2 for every bad input. */
   public int exitCode() {
     return this == IO ? 3 : 2;
+  }
+
+  /**
+   * The HTTP status the REST API answers with: 4xx for every bad request (422 for input that is
+   * well-formed JSON but not a valid port, address or policy), 500 only for {@link #IO}.
+   */
+  public int httpStatus() {
+    switch (this) {
+      case UNAUTHORIZED:
+        return 401;
+      case NOT_FOUND:
+        return 404;
+      case CONFLICT:
+        return 409;
+      case MALFORMED_REQUEST:
+      case USAGE:
+        return 400;
+      case TOO_LARGE:
+        return 413;
+      case IO:
+        return 500;
+      default:
+        return 422;
+    }
   }
 }

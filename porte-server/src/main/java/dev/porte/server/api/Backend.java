@@ -1,0 +1,11 @@
+package dev.porte.server.api;
+
+import dev.porte.server.PolicyInForce;
+import dev.porte.server.metrics.ServerMetrics;
+import dev.porte.server.store.ConnectionLogStore;
+import dev.porte.server.store.PolicyStore;
+import java.time.Clock;
+
+/** What the API serves from: the store, the policy in force, the connection log and the meters. */
+public record Backend(
+    PolicyStore store, PolicyInForce live, ConnectionLogStore connections, ServerMetrics metrics, AccessToken token, Clock clock) {}

@@ -1,0 +1,89 @@
+package dev.porte.server.metrics;
+
+import dev.porte.core.model.Action;
+import dev.porte.server.connections.ConnectionEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's meters, in one Prometheus registry. Thread-safe (Micrometer's meters are).
+ *
+ * <p>Names as scraped: {@code porte_connections_total{port,protocol,verdict,rule}},
+ * {@code porte_bytes_total{direction}}, {@code porte_checks_total{verdict}},
+ * {@code porte_policy_version}, {@code porte_policy_applies_total{kind}},
+ * {@code porte_policy_apply_failures_total}, {@code porte_connections_log_dropped_total}.
+ */
+public final class ServerMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicLong version = new AtomicLong();
+  private final Counter bytesIn;
+  private final Counter bytesOut;
+  private final Counter applyFailures;
+  private final Counter connectionsDropped;
+
+  public ServerMetrics() {
+    Gauge.builder("porte.policy.version", version, AtomicLong::doubleValue)
+        .description("The id of the policy version in force")
+        .register(registry);
+    bytesIn = Counter.builder("porte.bytes").tag("direction", "in").description("Bytes from clients").register(registry);
+    bytesOut = Counter.builder("porte.bytes").tag("direction", "out").description("Bytes to clients").register(registry);
+    applyFailures = Counter.builder("porte.policy.apply.failures")
+        .description("Applies and rollbacks that were refused or failed")
+        .register(registry);
+    connectionsDropped = Counter.builder("porte.connections.log.dropped")
+        .description("Connection events not stored because the log's queue was full")
+        .register(registry);
+  }
+
+  /** Counts an event the connection log had no room for (it is still counted as a connection). */
+  public void connectionDropped() {
+    connectionsDropped.increment();
+  }
+
+  /** Counts one decided connection and its bytes. */
+  public void connection(ConnectionEvent event) {
+    Counter.builder("porte.connections")
+        .description("Connections decided, by port, protocol, verdict and deciding rule")
+        .tag("port", Integer.toString(event.port()))
+        .tag("protocol", event.protocol().toString())
+        .tag("verdict", event.verdict().toString())
+        .tag("rule", ruleTag(event.rule()))
+        .register(registry)
+        .increment();
+    bytesIn.increment(event.bytesIn());
+    bytesOut.increment(event.bytesOut());
+  }
+
+  /** Counts one "would this pass" question answered by the API. */
+  public void check(Action verdict) {
+    Counter.builder("porte.checks").tag("verdict", verdict.toString()).register(registry).increment();
+  }
+
+  /** Counts an apply or a rollback that put {@code versionId} in force. */
+  public void applied(String kind, long versionId) {
+    Counter.builder("porte.policy.applies").tag("kind", kind).description("Policy applies and rollbacks").register(registry).increment();
+    version.set(versionId);
+  }
+
+  /** Sets the version gauge without counting an apply (at start). */
+  public void inForce(long versionId) {
+    version.set(versionId);
+  }
+
+  public void applyFailed() {
+    applyFailures.increment();
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private static String ruleTag(@Nullable String rule) {
+    return rule == null ? "none" : rule;
+  }
+}

@@ -1,0 +1,202 @@
+// porte console: plain JavaScript against the REST API (see /api/openapi.json). No build step.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const tokenInput = $('token');
+tokenInput.value = sessionStorage.getItem('porte-token') || '';
+tokenInput.addEventListener('change', () => sessionStorage.setItem('porte-token', tokenInput.value.trim()));
+
+function say(text, kind) {
+  const status = $('status');
+  status.textContent = text;
+  status.className = kind || '';
+}
+
+/** Calls the API; resolves with the JSON body, rejects with the API's error object. */
+async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = tokenInput.value.trim();
+  if (token && method !== 'GET') headers['Authorization'] = 'Bearer ' + token;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw json.error || { code: 'HTTP_' + response.status, message: response.statusText };
+  return json;
+}
+
+function cell(row, text, cls) {
+  const td = row.insertCell();
+  td.textContent = text === null || text === undefined ? '' : String(text);
+  if (cls) td.className = cls;
+  return td;
+}
+
+function fillRules(tableId, rules) {
+  const body = $(tableId).tBodies[0];
+  body.replaceChildren();
+  for (const rule of rules) {
+    const row = body.insertRow();
+    row.className = 'rule';
+    cell(row, rule.line);
+    cell(row, rule.action, rule.action);
+    cell(row, rule.ports || 'every port');
+    cell(row, rule.remotes || 'anywhere');
+    cell(row, rule.priority);
+    cell(row, rule.comment);
+  }
+  if (rules.length === 0) cell(body.insertRow(), 'no rules: the default applies to every port').colSpan = 6;
+}
+
+async function loadPolicy(replaceText) {
+  const current = await api('GET', '/api/policy');
+  const p = current.policy;
+  $('summary').textContent = 'version ' + current.version + ' · inbound default ' + p.defaults.inbound
+      + ' · outbound default ' + p.defaults.outbound + ' · replies ' + p.replies;
+  fillRules('inbound-rules', p.inbound);
+  fillRules('outbound-rules', p.outbound);
+  if (replaceText || !$('editor').value) $('editor').value = current.text;
+  showWarnings(current.warnings);
+  return current;
+}
+
+async function loadHistory() {
+  const { versions } = await api('GET', '/api/policy/versions');
+  const body = $('versions').tBodies[0];
+  body.replaceChildren();
+  for (const v of versions) {
+    const row = body.insertRow();
+    cell(row, v.id + (v.current ? ' (in force)' : ''));
+    cell(row, v.createdAt);
+    cell(row, v.author);
+    cell(row, v.message);
+    cell(row, v.sha256.slice(0, 12));
+    const button = document.createElement('button');
+    button.textContent = 'apply';
+    button.disabled = v.current;
+    button.addEventListener('click', () => act(() => api('POST', '/api/policy/versions/' + v.id + '/apply'), 'applied version ' + v.id));
+    row.insertCell().append(button);
+  }
+}
+
+async function loadConnections() {
+  const { connections } = await api('GET', '/api/connections?limit=50');
+  const body = $('connections').tBodies[0];
+  body.replaceChildren();
+  for (const c of connections) {
+    const row = body.insertRow();
+    cell(row, c.at);
+    cell(row, c.client);
+    cell(row, c.port + '/' + c.protocol);
+    cell(row, c.verdict, c.verdict);
+    cell(row, c.rule);
+    cell(row, c.bytesIn + ' / ' + c.bytesOut);
+  }
+}
+
+function showWarnings(warnings) {
+  const list = $('warnings');
+  list.replaceChildren();
+  for (const w of warnings) {
+    const li = document.createElement('li');
+    li.textContent = w.text;
+    list.append(li);
+  }
+}
+
+function errorText(e) {
+  return (e.code ? e.code + ': ' : '') + (e.message || String(e));
+}
+
+async function act(work, done) {
+  try {
+    await work();
+    await Promise.all([loadPolicy(true), loadHistory()]);
+    say(done, 'ok');
+  } catch (e) {
+    say(errorText(e), 'error');
+  }
+}
+
+/**
+ * Adds "- action: port" (with from/to) at the end of the direction's list in the YAML text,
+ * creating the list when the policy has none. The text stays the user's: comments are kept.
+ */
+function addRule(text, direction, action, port, remote) {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  const header = lines.findIndex((l) => new RegExp('^' + direction + ':\\s*(\\[\\s*\\])?\\s*(#.*)?$').test(l));
+  let item = '  - ';
+  const rule = (indent) => {
+    const out = [indent + action + ': ' + port];
+    if (remote) out.push(' '.repeat(indent.length) + (direction === 'inbound' ? 'from' : 'to') + ': ' + remote);
+    return out;
+  };
+  if (header < 0) return lines.concat([direction + ':'], rule(item)).join('\n') + '\n';
+  lines[header] = direction + ':';
+  let end = header + 1;
+  let found = false;
+  while (end < lines.length && (lines[end].trim() === '' || /^[\s#-]/.test(lines[end]))) {
+    const m = /^(\s*- )/.exec(lines[end]);
+    if (m && !found) {
+      item = m[1];
+      found = true;
+    }
+    end++;
+  }
+  while (end > header + 1 && lines[end - 1].trim() === '') end--;
+  lines.splice(end, 0, ...rule(item));
+  return lines.join('\n') + '\n';
+}
+
+$('add-rule').addEventListener('submit', (event) => {
+  event.preventDefault();
+  $('editor').value = addRule($('editor').value, $('add-direction').value, $('add-action').value,
+      $('add-port').value.trim(), $('add-remote').value.trim());
+  validate();
+});
+
+async function validate() {
+  try {
+    const result = await api('POST', '/api/policy/validate', { text: $('editor').value });
+    showWarnings(result.warnings);
+    say(result.warnings.length ? 'valid, with ' + result.warnings.length + ' warning(s): read them before applying' : 'valid', 'ok');
+    return true;
+  } catch (e) {
+    say(errorText(e), 'error');
+    return false;
+  }
+}
+
+$('validate-button').addEventListener('click', validate);
+
+$('apply-button').addEventListener('click', () => act(async () => {
+  const saved = await api('POST', '/api/policy/versions', { text: $('editor').value, message: $('message').value });
+  await api('POST', '/api/policy/versions/' + saved.version.id + '/apply');
+  $('message').value = '';
+}, 'saved and applied'));
+
+$('rollback-button').addEventListener('click', () => act(() => api('POST', '/api/policy/rollback'), 'rolled back'));
+
+$('check-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const r = await api('POST', '/api/check', { direction: $('check-direction').value, port: $('check-port').value, remote: $('check-remote').value });
+    $('check-result').textContent = r.results.map((x) => x.protocol + ' ' + (x.port ?? '') + ': ' + x.verdict.toUpperCase()
+        + '\n  decided by: ' + x.decidedBy + '\n  why: ' + x.why
+        + (x.replies ? '\n  replies: ' + (x.replies.leave ? 'leave' : 'BLOCKED') + ' (' + x.replies.mode + ')' : '')).join('\n');
+  } catch (e) {
+    $('check-result').textContent = errorText(e);
+  }
+});
+
+$('port-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const r = await api('GET', '/api/ports/' + encodeURIComponent($('port-query').value.trim()));
+    $('port-result').textContent = r.ports.map((p) => p.text).join('\n');
+  } catch (e) {
+    $('port-result').textContent = errorText(e);
+  }
+});
+
+Promise.all([loadPolicy(true), loadHistory(), loadConnections()]).catch((e) => say(errorText(e), 'error'));
+setInterval(() => loadConnections().catch(() => {}), 5000);

@@ -1,0 +1,147 @@
+package dev.porte.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.porte.server.ConsoleAddress;
+import dev.porte.server.PorteServer;
+import dev.porte.server.ServerConfig;
+import dev.porte.server.store.StoreLocation;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The web console in a real headless Chromium (Debian's chromium and chromium-driver): load the
+ * page, add a rule, apply it, and see the change through the API; roll it back; see a policy
+ * error. Skipped without Chromium, except in CI (CI=true), where that is a failure.
+ */
+final class ConsoleIT {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  @TempDir Path dir;
+  PorteServer server;
+  WebDriver browser;
+  WebDriverWait wait;
+  Http http;
+
+  @BeforeEach
+  void start() {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      String why = "no " + CHROMIUM + " or " + CHROMEDRIVER + " (apt-get install chromium chromium-driver, as .ci/run does)";
+      if ("true".equals(System.getenv("CI"))) {
+        fail("CI=true and " + why);
+      }
+      Assumptions.abort(why);
+    }
+    server = PorteServer.start(new ServerConfig(
+        new ConsoleAddress("127.0.0.1", 0), StoreLocation.sqlite(dir.resolve("porte.db")), dir.resolve("state"), Clock.systemUTC(), 100));
+    http = new Http(server.url());
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + dir.resolve("chromium-profile"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+        .usingAnyFreePort()
+        .build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void addARuleApplyItAndSeeItInForceThenRollBack() throws Exception {
+    browser.get(server.url().toString());
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version 1"));
+    assertThat(text("summary")).contains("inbound default deny").contains("replies filtered");
+    assertThat(text("inbound-rules")).contains("no rules: the default applies to every port");
+
+    browser.findElement(By.id("token")).sendKeys(server.token().value());
+    new Select(browser.findElement(By.id("add-direction"))).selectByValue("inbound");
+    new Select(browser.findElement(By.id("add-action"))).selectByVisibleText("allow");
+    browser.findElement(By.id("add-port")).sendKeys("8080/tcp");
+    browser.findElement(By.id("add-button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "valid"));
+    assertThat(browser.findElement(By.id("editor")).getDomProperty("value")).contains("inbound:\n  - allow: 8080/tcp\n");
+
+    browser.findElement(By.id("message")).sendKeys("open the second web server");
+    browser.findElement(By.id("apply-button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "saved and applied"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbound-rules"), "8080/tcp"));
+    assertThat(text("summary")).contains("version 2");
+
+    JsonNode policy = http.get("/api/policy").json();
+    assertThat(policy.get("version").asLong()).isEqualTo(2);
+    assertThat(policy.get("policy").get("inbound").get(0).get("summary").asString()).isEqualTo("allow 8080/tcp");
+    JsonNode check = http.post("/api/check", Http.json(Map.of("direction", "inbound", "port", "8080/tcp", "remote", "198.51.100.7")), Map.of()).json();
+    assertThat(check.get("verdict").asString()).isEqualTo("allow");
+    assertThat(http.get("/api/policy/versions/2").json().get("message").asString()).isEqualTo("open the second web server");
+
+    browser.findElement(By.id("rollback-button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "rolled back"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version 1"));
+    assertThat(http.get("/api/policy").json().get("version").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void anInvalidPolicyShowsTheErrorWithItsLineAndIsNotStored() throws Exception {
+    browser.get(server.url().toString());
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version 1"));
+    browser.findElement(By.id("token")).sendKeys(server.token().value());
+    WebElement editor = browser.findElement(By.id("editor"));
+    editor.clear();
+    editor.sendKeys("inbound:\n  - allow: 70000/tcp\n");
+
+    browser.findElement(By.id("apply-button")).click();
+    wait.until(ExpectedConditions.attributeContains(By.id("status"), "class", "error"));
+
+    assertThat(text("status")).startsWith("INVALID_PORT: porte.yaml:2:").contains("70000");
+    assertThat(http.get("/api/policy/versions").json().get("versions")).hasSize(1);
+  }
+
+  @Test
+  void withoutTheTokenTheConsoleSaysWhatIsMissing() {
+    browser.get(server.url().toString());
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version 1"));
+
+    browser.findElement(By.id("rollback-button")).click();
+    wait.until(ExpectedConditions.attributeContains(By.id("status"), "class", "error"));
+
+    assertThat(text("status")).startsWith("UNAUTHORIZED: writes need 'Authorization: Bearer <token>'");
+  }
+
+  private String text(String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+}
