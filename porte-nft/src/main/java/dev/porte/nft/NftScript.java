@@ -8,6 +8,13 @@ import java.util.List;
  * it, and defines it anew; if any line is refused the kernel keeps the previous table.
  */
 public final class NftScript {
+  /**
+   * Elements per netlink message. One message per set larger than the socket buffer fails with
+   * "Message too long" (as in a user namespace, where nft cannot force a bigger buffer), so larger
+   * sets get their elements in further {@code add element} commands of the same transaction.
+   */
+  static final int CHUNK = 1000;
+
   private NftScript() {}
 
   public static String write(NftRuleset ruleset) {
@@ -33,7 +40,7 @@ public final class NftScript {
       if (!set.comment().isEmpty()) {
         out.append("\t\tcomment \"").append(set.comment()).append("\"\n");
       }
-      writeElements(out, set.elements());
+      writeElements(out, set.elements().subList(0, Math.min(CHUNK, set.elements().size())));
       out.append("\t}\n");
     }
     for (NftChain chain : ruleset.chains()) {
@@ -53,6 +60,13 @@ public final class NftScript {
       out.append("\t}\n");
     }
     out.append("}\n");
+    for (NftSet set : ruleset.sets()) {
+      for (int from = CHUNK; from < set.elements().size(); from += CHUNK) {
+        out.append("add element ").append(table).append(' ').append(set.name()).append(" {");
+        List<String> chunk = set.elements().subList(from, Math.min(from + CHUNK, set.elements().size()));
+        out.append(String.join(", ", chunk)).append(" }\n");
+      }
+    }
     return out.toString();
   }
 

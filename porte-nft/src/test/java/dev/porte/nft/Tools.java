@@ -86,13 +86,27 @@ final class Tools {
     return r.out();
   }
 
-  /** Checks an nft script with {@code nft -c -f} in a throwaway user and network namespace. */
+  private static final java.util.concurrent.atomic.AtomicInteger SCRATCH = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Checks an nft script with {@code nft -c -f} in a throwaway network namespace: as root a named
+   * one (nft can then size its netlink buffer for 10,000-element sets), else {@code unshare -rn}.
+   */
   static Result nftCheck(String script) {
     try {
       Path file = Files.createTempFile("porte", ".nft");
       try {
         Files.writeString(file, script);
-        return run(List.of("unshare", "-rn", "nft", "-c", "-f", file.toString()), 30);
+        if (!isRoot()) {
+          return run(List.of("unshare", "-rn", "nft", "-c", "-f", file.toString()), 30);
+        }
+        String ns = "porte-it-" + ProcessHandle.current().pid() + "-" + (1000 + SCRATCH.incrementAndGet()) + "h";
+        ok(List.of("ip", "netns", "add", ns), 10);
+        try {
+          return run(List.of("ip", "netns", "exec", ns, "nft", "-c", "-f", file.toString()), 60);
+        } finally {
+          run(List.of("ip", "netns", "del", ns), 10);
+        }
       } finally {
         Files.deleteIfExists(file);
       }
