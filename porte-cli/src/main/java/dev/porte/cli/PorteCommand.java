@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
       LintCommand.class,
       DemoCommand.class,
       CompileCommand.class,
+      ApplyCommand.class,
+      ConfirmCommand.class,
+      RollbackCommand.class,
+      StatusCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {

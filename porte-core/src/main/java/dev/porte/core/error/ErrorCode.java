@@ -16,10 +16,22 @@ public enum ErrorCode {
   DUPLICATE,
   SYNTAX,
   IO,
-  USAGE;
+  USAGE,
+  /** The kernel backend cannot be used here: not root, or no {@code nft}. Exit 2. */
+  BACKEND_UNAVAILABLE,
+  /** Applying would cut the SSH session porte runs from; {@code --force} overrides. Exit 2. */
+  UNSAFE,
+  /** The kernel refused the ruleset or did not hold it when read back; nothing changed. Exit 4. */
+  BACKEND_FAILED;
 
-  /** The process exit code a command ends with when this error stops it: 2 for every bad input. */
+  /**
+   * The process exit code a command ends with when this error stops it: 2 for every bad input, 3
+   * for an unreadable file, 4 when the kernel backend failed.
+   */
   public int exitCode() {
-    return this == IO ? 3 : 2;
+    if (this == IO) {
+      return 3;
+    }
+    return this == BACKEND_FAILED ? 4 : 2;
   }
 }
