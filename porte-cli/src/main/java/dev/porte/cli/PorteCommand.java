@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       ConfirmCommand.class,
       RollbackCommand.class,
       StatusCommand.class,
+      AuditCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {
