@@ -50,7 +50,9 @@ public final class NftCompiler {
   private enum View {
     INBOUND("inbound", "in", Direction.INBOUND, "saddr", "dport", false),
     OUTBOUND("outbound", "out", Direction.OUTBOUND, "daddr", "dport", false),
-    REPLY("outbound_reply", "reply", Direction.OUTBOUND, "daddr", "sport", true);
+    REPLY("outbound_reply", "reply", Direction.OUTBOUND, "daddr", "sport", true),
+    /** Connections the host forwards after DNAT (published container ports), by their original port. */
+    DNAT("inbound_dnat", "dnat", Direction.INBOUND, "saddr", "ct original proto-dst", false);
 
     final String chain;
     final String prefix;
@@ -75,7 +77,9 @@ public final class NftCompiler {
     boolean filtered = policy.replies() == ReplyMode.FILTERED;
     chains.add(inputChain());
     chains.add(outputChain(filtered));
+    chains.add(forwardChain());
     chains.add(policyChain(policy, View.INBOUND, sets));
+    chains.add(policyChain(policy, View.DNAT, sets));
     chains.add(policyChain(policy, View.OUTBOUND, sets));
     if (filtered) {
       chains.add(policyChain(policy, View.REPLY, sets));
@@ -99,6 +103,18 @@ public final class NftCompiler {
     rules.add(NftRule.of("packets of admitted connections", "ct state established,related", "accept"));
     rules.add(NftRule.of("new inbound connections: the inbound rules", "jump inbound"));
     return new NftChain("input", "input", "what reaches this host", rules);
+  }
+
+  /**
+   * Only connections DNAT'd to something behind this host (Docker's and Podman's published ports)
+   * are porte's business here: they are new inbound connections and obey the inbound rules, matched
+   * on the port the client asked for ({@code ct original proto-dst}), so a published port cannot
+   * bypass porte. Other routed traffic passes untouched.
+   */
+  private static NftChain forwardChain() {
+    List<NftRule> rules = List.of(NftRule.of("published (DNAT'd) ports obey the inbound rules, by the port the client asked for",
+        "ct status dnat", "ct direction original", "ct state new", "jump inbound_dnat"));
+    return new NftChain("forward", "forward", "connections forwarded to containers after DNAT", rules);
   }
 
   private static NftChain outputChain(boolean filtered) {
@@ -145,6 +161,7 @@ public final class NftCompiler {
       case INBOUND -> "inbound rules: client = saddr, local port = dport";
       case OUTBOUND -> "outbound rules: remote = daddr, remote port = dport";
       case REPLY -> "filtered replies: outbound rules for client = daddr, local service port = sport";
+      case DNAT -> "inbound rules for DNAT'd connections: client = saddr, port = the original destination port";
     };
     return new NftChain(view.chain, null, comment, out);
   }
@@ -191,7 +208,7 @@ public final class NftCompiler {
       if (!anyPorts.isEmpty()) {
         String match = anyPorts.equals(List.of(PortRange.ALL))
             ? "meta l4proto " + protocol
-            : protocol + " " + view.port + " " + lookup(sets, base, "inet_service", ports(anyPorts), "ports of " + comment);
+            : portMatch(view, protocol) + " " + lookup(sets, base, "inet_service", ports(anyPorts), "ports of " + comment);
         out.add(rule(notes, comment, match, verdict));
       }
       addBoxes(out, sets, notes, comment, view, base + "_v4", protocol, false, v4, anyPorts, verdict);
@@ -238,7 +255,8 @@ public final class NftCompiler {
     }
     String family = v6 ? "ip6" : "ip";
     String type = (v6 ? "ipv6_addr" : "ipv4_addr") + " . inet_service";
-    String match = family + " " + view.addr + " . " + protocol + " " + view.port + " "
+    String match = (view == View.DNAT ? "meta l4proto " + protocol + " " : "") + family + " " + view.addr + " . "
+        + (view == View.DNAT ? view.port : protocol + " " + view.port) + " "
         + lookup(sets, name, type, elements, "addresses and ports of " + comment);
     out.add(rule(notes, comment, match, verdict));
   }
@@ -287,6 +305,11 @@ public final class NftCompiler {
       case UDP -> "reject with icmpx type port-unreachable";
       default -> "reject with icmpx type admin-prohibited";
     };
+  }
+
+  /** {@code tcp dport}, or for DNAT'd connections the protocol and the original destination port. */
+  private static String portMatch(View view, Protocol protocol) {
+    return view == View.DNAT ? "meta l4proto " + protocol + " " + view.port : protocol + " " + view.port;
   }
 
   private static List<String> ports(List<PortRange> ranges) {

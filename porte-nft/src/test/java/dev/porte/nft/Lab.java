@@ -27,7 +27,7 @@ final class Lab implements AutoCloseable {
   static final List<String> CLIENT6 = addresses("fd00:231::", 10);
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  private static final Pattern OURS = Pattern.compile("porte-it-(\\d+)-\\d+[hc]");
+  private static final Pattern OURS = Pattern.compile("porte-it-(\\d+)-\\d+[a-z]");
 
   final String host;
   final String client;
@@ -95,7 +95,18 @@ final class Lab implements AutoCloseable {
     ip("-n", client, "link", "set", "veth-c", "up");
   }
 
-  private static void ip(String... args) {
+  private final List<String> extra = new ArrayList<>();
+
+  /** One more namespace ("a container"), removed with the lab; returns its name. */
+  String addNamespace(char suffix) {
+    String name = host.substring(0, host.length() - 1) + suffix;
+    ip("netns", "add", name);
+    extra.add(name);
+    ip("-n", name, "link", "set", "lo", "up");
+    return name;
+  }
+
+  static void ip(String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip"));
     cmd.addAll(List.of(args));
     Tools.ok(cmd, 20);
@@ -199,7 +210,9 @@ final class Lab implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    for (String ns : List.of(host, client)) {
+    List<String> all = new ArrayList<>(List.of(host, client));
+    all.addAll(extra);
+    for (String ns : all) {
       Tools.run(List.of("ip", "netns", "del", ns), 20);
     }
     try (var files = Files.list(scripts)) {

@@ -78,6 +78,16 @@ class NftCompilerTest {
   }
 
   @Test
+  void publishedContainerPortsAreJudgedByTheirOriginalPort() {
+    NftRuleset ruleset = NftCompiler.compile(parse("inbound:\n  - allow: 8080/tcp\n    from: 10.0.0.0/8\n"));
+    assertThat(rules(ruleset, "forward")).containsExactly("ct status dnat ct direction original ct state new jump inbound_dnat"
+        + " comment \"published (DNAT'd) ports obey the inbound rules, by the port the client asked for\"");
+    assertThat(rules(ruleset, "inbound_dnat")).containsExactly(
+        "meta l4proto tcp ip saddr . ct original proto-dst { 10.0.0.0/8 . 8080 } counter accept comment \"porte.yaml:2: allow (priority 1000)\"",
+        "counter drop comment \"inbound default: deny\"");
+  }
+
+  @Test
   void rejectRefusesWithTcpResetOrIcmpUnreachable() {
     NftRuleset ruleset = NftCompiler.compile(parse("defaults: { inbound: reject }\ninbound:\n  - reject: [3306, icmp]\n"));
     assertThat(rules(ruleset, "inbound")).containsExactly(
@@ -97,7 +107,7 @@ class NftCompilerTest {
           .append(Integer.toHexString(i)).append("::/48\"]\n");
     }
     NftRuleset ruleset = NftCompiler.compile(parse(yaml.toString()));
-    assertThat(ruleset.sets()).extracting(NftSet::name).containsExactly("in_1_tcp_v4", "in_1_tcp_v6");
+    assertThat(ruleset.sets()).extracting(NftSet::name).containsExactly("in_1_tcp_v4", "in_1_tcp_v6", "dnat_1_tcp_v4", "dnat_1_tcp_v6");
     assertThat(ruleset.sets().get(0).type()).isEqualTo("ipv4_addr . inet_service");
     assertThat(ruleset.sets().get(0).elements()).hasSize(200).contains("10.7.0.0/16 . 1007");
     assertThat(rules(ruleset, "inbound")).containsExactly(
@@ -117,7 +127,7 @@ class NftCompilerTest {
   @Test
   void unknownChainIsNamed() {
     NftRuleset ruleset = NftCompiler.compile(Policy.defaults());
-    assertThatThrownBy(() -> ruleset.chain("forward")).hasMessage("no chain forward in table inet porte");
+    assertThatThrownBy(() -> ruleset.chain("prerouting")).hasMessage("no chain prerouting in table inet porte");
   }
 
   @Test
