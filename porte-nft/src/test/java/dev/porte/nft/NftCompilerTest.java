@@ -107,7 +107,8 @@ class NftCompilerTest {
           .append(Integer.toHexString(i)).append("::/48\"]\n");
     }
     NftRuleset ruleset = NftCompiler.compile(parse(yaml.toString()));
-    assertThat(ruleset.sets()).extracting(NftSet::name).containsExactly("in_1_tcp_v4", "in_1_tcp_v6", "dnat_1_tcp_v4", "dnat_1_tcp_v6");
+    assertThat(ruleset.sets()).extracting(NftSet::name).containsExactly("in_1_tcp_v4", "in_1_tcp_v6");
+    assertThat(rules(ruleset, "inbound_dnat").get(0)).startsWith("meta l4proto tcp ip saddr . ct original proto-dst @in_1_tcp_v4 counter accept");
     assertThat(ruleset.sets().get(0).type()).isEqualTo("ipv4_addr . inet_service");
     assertThat(ruleset.sets().get(0).elements()).hasSize(200).contains("10.7.0.0/16 . 1007");
     assertThat(rules(ruleset, "inbound")).containsExactly(
