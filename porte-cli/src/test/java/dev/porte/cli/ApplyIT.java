@@ -193,6 +193,26 @@ class ApplyIT {
   }
 
   @Test
+  void auditJudgesTheNamespacesListenersAndNamesOtherTables() throws Exception {
+    exec(List.of("ip", "netns", "exec", ns, "nft", "add table ip filter; add chain ip filter INPUT { type filter hook input priority 0; policy accept; }"), Map.of());
+    Process listener = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c",
+        "import socket, time\ns = socket.socket()\ns.bind(('0.0.0.0', 4101))\ns.listen()\nt = socket.socket()\n"
+            + "t.bind(('0.0.0.0', 4555))\nt.listen()\nprint('ready', flush=True)\ntime.sleep(60)").redirectErrorStream(true).start();
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream())).readLine()).isEqualTo("ready");
+      Run audit = porte("audit", "--policy", first.toString());
+      assertThat(audit.exit()).as(audit.err()).isZero();
+      assertThat(audit.out())
+          .contains("4101/tcp python3 (pid " + listener.pid() + ") listens on 0.0.0.0 — inbound allowed by " + first + " line 2")
+          .contains("4555/tcp python3 (pid " + listener.pid() + ") listens on 0.0.0.0 — inbound denied by default policy")
+          .contains("table ip filter chain INPUT (hook input, priority 0, policy accept)");
+    } finally {
+      listener.destroy();
+      listener.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void rollbackWithNothingBeforeIsAUsageError() throws Exception {
     Run run = porte("rollback");
     assertThat(run.exit()).isEqualTo(2);
