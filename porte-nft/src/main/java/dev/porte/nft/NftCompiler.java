@@ -11,7 +11,6 @@ import dev.porte.core.model.ReplyMode;
 import dev.porte.core.model.Rule;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -349,9 +348,5 @@ public final class NftCompiler {
     }
     String file = java.nio.file.Path.of(first.location().file()).getFileName().toString();
     return file + ":" + rules.stream().map(r -> Integer.toString(r.location().line())).collect(Collectors.joining(","));
-  }
-
-  static String lower(Object value) {
-    return value.toString().toLowerCase(Locale.ROOT);
   }
 }

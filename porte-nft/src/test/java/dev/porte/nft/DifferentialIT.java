@@ -32,8 +32,8 @@ class DifferentialIT {
   private static final int FIRST_PORT = 2000;
 
   private static final int PORTS = 12;
-  private static final int POLICIES = Integer.getInteger("porte.diff.policies", 40);
-  private static final int PROBES_PER_DIRECTION = Integer.getInteger("porte.diff.probes", 50);
+  private static final int POLICIES = Integer.getInteger("porte.diff.policies", 25);
+  private static final int PROBES_PER_DIRECTION = Integer.getInteger("porte.diff.probes", 80);
   private static final long SEED = Long.getLong("porte.diff.seed", System.nanoTime());
 
   private static final List<String> CIDRS = List.of(
