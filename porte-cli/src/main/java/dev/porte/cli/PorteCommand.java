@@ -20,6 +20,12 @@ import picocli.CommandLine.Spec;
       LintCommand.class,
       DemoCommand.class,
       ServeCommand.class,
+      CompileCommand.class,
+      ApplyCommand.class,
+      ConfirmCommand.class,
+      RollbackCommand.class,
+      StatusCommand.class,
+      AuditCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {

@@ -26,16 +26,29 @@ public enum ErrorCode {
   /** A request body that is not the JSON expected: malformed, unknown or missing fields (HTTP 400). */
   MALFORMED_REQUEST,
   /** A request body above the size limit (HTTP 413). */
-  TOO_LARGE;
+  TOO_LARGE,
+  /** The kernel backend cannot be used here: not root, or no {@code nft}. Exit 2. */
+  BACKEND_UNAVAILABLE,
+  /** Applying would cut the SSH session porte runs from; {@code --force} overrides. Exit 2. */
+  UNSAFE,
+  /** The kernel refused the ruleset or did not hold it when read back; nothing changed. Exit 4. */
+  BACKEND_FAILED;
 
-  /** The process exit code a command ends with when this error stops it: 2 for every bad input. */
+  /**
+   * The process exit code a command ends with when this error stops it: 2 for every bad input, 3
+   * for an unreadable file, 4 when the kernel backend failed.
+   */
   public int exitCode() {
-    return this == IO ? 3 : 2;
+    if (this == IO) {
+      return 3;
+    }
+    return this == BACKEND_FAILED ? 4 : 2;
   }
 
   /**
    * The HTTP status the REST API answers with: 4xx for every bad request (422 for input that is
-   * well-formed JSON but not a valid port, address or policy), 500 only for {@link #IO}.
+   * well-formed JSON but not a valid port, address or policy), 5xx only when porte itself or
+   * its kernel backend failed.
    */
   public int httpStatus() {
     switch (this) {
@@ -50,6 +63,12 @@ public enum ErrorCode {
         return 400;
       case TOO_LARGE:
         return 413;
+      case UNSAFE:
+        return 409;
+      case BACKEND_UNAVAILABLE:
+        return 503;
+      case BACKEND_FAILED:
+        return 502;
       case IO:
         return 500;
       default:

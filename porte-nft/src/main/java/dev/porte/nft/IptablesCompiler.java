@@ -1,0 +1,131 @@
+package dev.porte.nft;
+
+import dev.porte.core.model.Action;
+import dev.porte.core.model.Cidr;
+import dev.porte.core.model.Direction;
+import dev.porte.core.model.Policy;
+import dev.porte.core.model.PortSpec;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ReplyMode;
+import dev.porte.core.model.Rule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Renders a policy as {@code iptables-restore} / {@code ip6tables-restore} input for hosts without
+ * nftables. Same chains and meaning as {@link NftCompiler}, but linear: one iptables rule per policy
+ * rule, port spec and address, in {@link Rule#PRECEDENCE} order, so the first match decides —
+ * which is exactly what iptables does and what porte's sets exist to beat. Stateless.
+ */
+public final class IptablesCompiler {
+  private IptablesCompiler() {}
+
+  public static IptablesRules compile(Policy policy) {
+    return new IptablesRules(render(policy, false), render(policy, true));
+  }
+
+  private static String render(Policy policy, boolean v6) {
+    boolean filtered = policy.replies() == ReplyMode.FILTERED;
+    StringBuilder out = new StringBuilder();
+    out.append("# porte ruleset for ").append(v6 ? "ip6tables-restore" : "iptables-restore")
+        .append(", compiled from ").append(policy.source()).append('\n');
+    out.append("# defaults: inbound ").append(policy.defaultAction(Direction.INBOUND)).append(", outbound ")
+        .append(policy.defaultAction(Direction.OUTBOUND)).append("; replies: ").append(policy.replies()).append('\n');
+    out.append("# Loading it replaces the whole filter table of ").append(v6 ? "IPv6" : "IPv4").append(".\n");
+    out.append("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+    out.append(":PORTE-INBOUND - [0:0]\n:PORTE-OUTBOUND - [0:0]\n");
+    if (filtered) {
+      out.append(":PORTE-REPLY - [0:0]\n");
+    }
+    String icmp = v6 ? "ipv6-icmp" : "icmp";
+    out.append("-A INPUT -i lo -j ACCEPT\n");
+    nd(out, "INPUT", v6);
+    out.append("-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n");
+    out.append("-A INPUT -j PORTE-INBOUND\n");
+    out.append("-A OUTPUT -o lo -j ACCEPT\n");
+    nd(out, "OUTPUT", v6);
+    if (filtered) {
+      out.append("-A OUTPUT -m conntrack --ctstate RELATED -j ACCEPT\n");
+      out.append("-A OUTPUT -m conntrack --ctstate ESTABLISHED --ctdir ORIGINAL -j ACCEPT\n");
+      out.append("-A OUTPUT -p tcp --tcp-flags SYN,ACK SYN,ACK -m conntrack --ctdir REPLY -j ACCEPT\n");
+      out.append("-A OUTPUT -m conntrack --ctdir REPLY -j PORTE-REPLY\n");
+    } else {
+      out.append("-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n");
+    }
+    out.append("-A OUTPUT -j PORTE-OUTBOUND\n");
+    chain(out, policy, "PORTE-INBOUND", Direction.INBOUND, "-s", "--dport", false, v6, icmp);
+    chain(out, policy, "PORTE-OUTBOUND", Direction.OUTBOUND, "-d", "--dport", false, v6, icmp);
+    if (filtered) {
+      chain(out, policy, "PORTE-REPLY", Direction.OUTBOUND, "-d", "--sport", true, v6, icmp);
+    }
+    out.append("COMMIT\n");
+    return out.toString();
+  }
+
+  private static void nd(StringBuilder out, String chain, boolean v6) {
+    if (!v6) {
+      return;
+    }
+    for (String type : List.of("router-solicitation", "router-advertisement", "neighbour-solicitation", "neighbour-advertisement")) {
+      out.append("-A ").append(chain).append(" -p ipv6-icmp --icmpv6-type ").append(type).append(" -j ACCEPT\n");
+    }
+  }
+
+  private static void chain(StringBuilder out, Policy policy, String chain, Direction direction, String addrFlag,
+      String portFlag, boolean reply, boolean v6, String icmp) {
+    List<Rule> ordered = policy.rules(direction).stream().filter(Rule::enabled).sorted(Rule.PRECEDENCE).collect(Collectors.toList());
+    for (Rule rule : ordered) {
+      List<Cidr> remotes = rule.remotes().stream().filter(c -> c.isV6() == v6).collect(Collectors.toList());
+      if (!rule.remotes().isEmpty() && remotes.isEmpty()) {
+        continue; // the rule names only the other family's networks
+      }
+      String comment = " -m comment --comment \"" + comment(rule) + "\"";
+      for (PortSpec spec : rule.ports()) {
+        String match = spec.protocol() == Protocol.ICMP
+            ? " -p " + icmp
+            : " -p " + spec.protocol() + (spec.range().isAll() ? "" : " " + portFlag + " " + spec.range().lo()
+                + (spec.range().lo() == spec.range().hi() ? "" : ":" + spec.range().hi()));
+        String target = target(rule.action(), spec.protocol(), reply, v6);
+        if (remotes.isEmpty()) {
+          out.append("-A ").append(chain).append(match).append(comment).append(target).append('\n');
+        }
+        for (Cidr cidr : remotes) {
+          out.append("-A ").append(chain).append(' ').append(addrFlag).append(' ').append(cidr)
+              .append(match).append(comment).append(target).append('\n');
+        }
+      }
+    }
+    Action fallback = policy.defaultAction(direction);
+    String comment = " -m comment --comment \"" + direction + " default: " + fallback + "\"";
+    if (fallback == Action.REJECT && !reply) {
+      out.append("-A ").append(chain).append(" -p tcp").append(comment).append(" -j REJECT --reject-with tcp-reset\n");
+      out.append("-A ").append(chain).append(comment).append(" -j REJECT --reject-with ")
+          .append(v6 ? "icmp6-port-unreachable" : "icmp-port-unreachable").append('\n');
+    } else {
+      out.append("-A ").append(chain).append(comment).append(fallback == Action.ALLOW ? " -j ACCEPT" : " -j DROP").append('\n');
+    }
+  }
+
+  private static String target(Action action, Protocol protocol, boolean reply, boolean v6) {
+    if (action == Action.ALLOW) {
+      return " -j ACCEPT";
+    }
+    if (action == Action.DENY || reply) {
+      return " -j DROP";
+    }
+    return switch (protocol) {
+      case TCP -> " -j REJECT --reject-with tcp-reset";
+      case UDP -> v6 ? " -j REJECT --reject-with icmp6-port-unreachable" : " -j REJECT --reject-with icmp-port-unreachable";
+      default -> v6 ? " -j REJECT --reject-with icmp6-adm-prohibited" : " -j REJECT --reject-with icmp-admin-prohibited";
+    };
+  }
+
+  private static String comment(Rule rule) {
+    String where = rule.location().isKnown()
+        ? java.nio.file.Path.of(rule.location().file()).getFileName() + ":" + rule.location().line()
+        : "rule #" + (rule.index() + 1);
+    String text = (where + " " + rule.summary()).replace('"', '\'').replace('\\', '/');
+    return text.length() > 200 ? text.substring(0, 197) + "..." : text;
+  }
+}

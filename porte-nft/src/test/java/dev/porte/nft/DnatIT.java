@@ -1,0 +1,70 @@
+package dev.porte.nft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porte.core.policy.Policies;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A published container port cannot bypass porte: a "container" namespace behind the host, a
+ * Docker-style DNAT of host port 8080 to the container's port 80 (in a table of its own, as Docker
+ * keeps its own), and the inbound rules decide by the port the client asked for.
+ */
+class DnatIT {
+  private static final String CONTAINER = "10.232.0.2";
+  private static Lab lab;
+
+  @BeforeAll
+  static void up() {
+    lab = Lab.create();
+    Tools.requireTools("ncat");
+    String container = lab.addNamespace('k');
+    Lab.ip("-n", lab.host, "link", "add", "veth-k", "type", "veth", "peer", "name", "veth-ck", "netns", container);
+    Lab.ip("-n", lab.host, "addr", "add", "10.232.0.1/24", "dev", "veth-k");
+    Lab.ip("-n", lab.host, "link", "set", "veth-k", "up");
+    Lab.ip("-n", container, "addr", "add", CONTAINER + "/24", "dev", "veth-ck");
+    Lab.ip("-n", container, "link", "set", "veth-ck", "up");
+    Lab.ip("-n", container, "route", "add", "default", "via", "10.232.0.1");
+    // Forwarding and the DNAT table belong to the host namespace only (per-namespace settings).
+    assertThat(lab.exec(lab.host, 10, "sysctl", "-w", "net.ipv4.ip_forward=1").exit()).isZero();
+    String nat = "table ip dockerish {\n chain prerouting {\n  type nat hook prerouting priority dstnat; policy accept;\n"
+        + "  tcp dport 8080 dnat to " + CONTAINER + ":80\n }\n}\n";
+    Tools.Result r = lab.exec(lab.host, 10, "nft", nat);
+    assertThat(r.exit()).as(r.err()).isZero();
+    lab.serve(container, List.of("80"));
+  }
+
+  @AfterAll
+  static void down() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  private static void load(String yaml) {
+    lab.load(NftScript.write(NftCompiler.compile(Policies.parser().parse(yaml, "porte.yaml"))));
+  }
+
+  private static Tools.Result published() {
+    return lab.exec(lab.client, 20, "ncat", "-w", "1", "-i", "1", "--recv-only", Lab.HOST4, "8080");
+  }
+
+  @Test
+  void publishedPortIsClosedUnlessTheInboundRulesOpenIt() {
+    load("inbound:\n  - allow: 22\n");
+    assertThat(published().err()).contains("TIMEOUT");
+    load("inbound:\n  - allow: 8080/tcp\n");
+    assertThat(published().out()).contains("porte");
+  }
+
+  @Test
+  void theOriginalPortDecidesNotTheContainersPort() {
+    load("inbound:\n  - allow: 80/tcp\n");
+    assertThat(published().err()).contains("TIMEOUT");
+    load("inbound:\n  - reject: 8080/tcp\n    from: 10.231.0.0/24\n  - allow: 8080/tcp\n");
+    assertThat(published().err()).contains("Connection refused");
+  }
+}

@@ -1,0 +1,61 @@
+package dev.porte.nft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porte.core.model.Policy;
+import dev.porte.core.policy.Policies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class IptablesCompilerTest {
+  private static Policy parse(String yaml) {
+    return Policies.parser().parse(yaml, "porte.yaml");
+  }
+
+  private static void assertRestoreAccepts(String tool, String rules) throws IOException {
+    Tools.requireTools(tool, "unshare");
+    Path file = Files.createTempFile("porte", ".rules");
+    try {
+      Files.writeString(file, rules);
+      Tools.Result r = Tools.run(List.of("unshare", "-rn", tool, "--test", file.toString()), 30);
+      assertThat(r.exit()).as(tool + " --test said:\n" + r.err() + "\n" + rules).isZero();
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
+  void rulesAreLinearInPrecedenceOrderPerFamily() {
+    IptablesRules rules = IptablesCompiler.compile(parse(String.join("\n",
+        "inbound:",
+        "  - allow: 22/tcp",
+        "    from: [10.0.0.0/8, \"2001:db8::/32\"]",
+        "  - reject: 22/tcp",
+        "    priority: 5",
+        "outbound:",
+        "  - deny: 80/tcp",
+        "")));
+    assertThat(rules.v4()).containsSubsequence(
+        "-A PORTE-INBOUND -p tcp --dport 22 -m comment --comment \"porte.yaml:4 reject 22/tcp\" -j REJECT --reject-with tcp-reset",
+        "-A PORTE-INBOUND -s 10.0.0.0/8 -p tcp --dport 22 -m comment --comment \"porte.yaml:2 allow 22/tcp from 10.0.0.0/8, 2001:db8::/32\" -j ACCEPT",
+        "-A PORTE-INBOUND -m comment --comment \"inbound default: deny\" -j DROP");
+    assertThat(rules.v4()).doesNotContain("2001:db8::/32 -p");
+    assertThat(rules.v6()).contains("-A PORTE-INBOUND -s 2001:db8::/32 -p tcp --dport 22");
+    assertThat(rules.v4()).contains("-A PORTE-REPLY -p tcp --sport 80 -m comment --comment \"porte.yaml:7 deny 80/tcp\" -j DROP");
+    assertThat(rules.v6()).contains("--icmpv6-type neighbour-solicitation -j ACCEPT");
+  }
+
+  @Test
+  void restoreAcceptsRandomPoliciesInBothFamilies() throws IOException {
+    Random random = new Random(11);
+    for (int i = 0; i < 10; i++) {
+      IptablesRules rules = IptablesCompiler.compile(parse(DifferentialIT.randomPolicy(random)));
+      assertRestoreAccepts("iptables-restore", rules.v4());
+      assertRestoreAccepts("ip6tables-restore", rules.v6());
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package dev.porte.nft;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Two network namespaces joined by a veth pair: "host" (where porte's table is loaded and the
+ * servers listen) and "client" (with eight IPv4 and eight IPv6 addresses, so that address rules can
+ * be told apart). Everything is created inside the namespaces — the machine's own namespace is
+ * never touched — and removed by {@link #close()}; namespaces left by a crashed run are removed by
+ * {@link #removeStale()}.
+ */
+final class Lab implements AutoCloseable {
+  static final String HOST4 = "10.231.0.1";
+  static final String HOST6 = "fd00:231::1";
+  static final List<String> CLIENT4 = addresses("10.231.0.", 10);
+  static final List<String> CLIENT6 = addresses("fd00:231::", 10);
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final Pattern OURS = Pattern.compile("porte-it-(\\d+)-\\d+[a-z]");
+
+  final String host;
+  final String client;
+  private final List<Process> started = new ArrayList<>();
+  private final Path scripts;
+
+  private Lab(String host, String client, Path scripts) {
+    this.host = host;
+    this.client = client;
+    this.scripts = scripts;
+  }
+
+  private static List<String> addresses(String prefix, int first) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      out.add(prefix + (first + i));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Skips (or fails in CI) unless we are root with ip, nft and python3; then builds a lab. */
+  static Lab create() {
+    Tools.require(Tools.isRoot(), "not root (id -u != 0): network namespaces need root");
+    Tools.requireTools("ip", "nft", "python3");
+    removeStale();
+    String base = "porte-it-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+    Lab lab;
+    try {
+      Path dir = Files.createTempDirectory("porte-lab");
+      for (String name : List.of("server.py", "probe.py")) {
+        try (var in = Lab.class.getResourceAsStream("/netns/" + name)) {
+          Files.write(dir.resolve(name), in.readAllBytes());
+        }
+      }
+      lab = new Lab(base + "h", base + "c", dir);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    try {
+      lab.build();
+    } catch (RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+    return lab;
+  }
+
+  private void build() {
+    ip("netns", "add", host);
+    ip("netns", "add", client);
+    // The pair is created inside the host namespace, its peer moved straight into the client's.
+    ip("-n", host, "link", "add", "veth-h", "type", "veth", "peer", "name", "veth-c", "netns", client);
+    ip("-n", host, "addr", "add", HOST4 + "/24", "dev", "veth-h");
+    ip("-n", host, "addr", "add", HOST6 + "/64", "dev", "veth-h", "nodad");
+    for (String a : CLIENT4) {
+      ip("-n", client, "addr", "add", a + "/24", "dev", "veth-c");
+    }
+    for (String a : CLIENT6) {
+      ip("-n", client, "addr", "add", a + "/64", "dev", "veth-c", "nodad");
+    }
+    for (String ns : List.of(host, client)) {
+      ip("-n", ns, "link", "set", "lo", "up");
+    }
+    ip("-n", host, "link", "set", "veth-h", "up");
+    ip("-n", client, "link", "set", "veth-c", "up");
+  }
+
+  private final List<String> extra = new ArrayList<>();
+
+  /** One more namespace ("a container"), removed with the lab; returns its name. */
+  String addNamespace(char suffix) {
+    String name = host.substring(0, host.length() - 1) + suffix;
+    ip("netns", "add", name);
+    extra.add(name);
+    ip("-n", name, "link", "set", "lo", "up");
+    return name;
+  }
+
+  static void ip(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip"));
+    cmd.addAll(List.of(args));
+    Tools.ok(cmd, 20);
+  }
+
+  /** Runs a command inside namespace {@code ns} and returns its result. */
+  Tools.Result exec(String ns, int timeoutSeconds, String... command) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    cmd.addAll(List.of(command));
+    return Tools.run(cmd, timeoutSeconds);
+  }
+
+  /** Loads an nft script in the host namespace; fails with nft's message if refused. */
+  void load(String script) {
+    try {
+      Path file = Files.createTempFile(scripts, "ruleset", ".nft");
+      Files.writeString(file, script);
+      Tools.Result r = exec(host, 30, "nft", "-f", file.toString());
+      if (r.exit() != 0) {
+        throw new AssertionError("nft -f refused the ruleset:\n" + r.err() + "\n" + script);
+      }
+      Files.delete(file);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts the test server in {@code ns} on the given ports and waits until it listens. */
+  void serve(String ns, List<String> ports) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "python3", scripts.resolve("server.py").toString()));
+    cmd.addAll(ports);
+    background(cmd, "ready");
+  }
+
+  /** Starts a long-running process and waits for {@code readyLine} on its stdout (or 1 s if null). */
+  Process background(List<String> cmd, String readyLine) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      started.add(p);
+      if (readyLine == null) {
+        Thread.sleep(1000);
+        return p;
+      }
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      if (line == null || !line.startsWith(readyLine)) {
+        throw new IllegalStateException("did not start: " + cmd + " said " + line);
+      }
+      return p;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs probe.py in {@code ns}: each input line "id source destination port", outcomes by id. */
+  java.util.Map<String, String> probe(String ns, List<String> lines, double connectTimeout, double dataTimeout) {
+    try {
+      Path input = Files.createTempFile(scripts, "probes", ".txt");
+      Files.write(input, lines);
+      Process p = new ProcessBuilder("ip", "netns", "exec", ns, "python3", scripts.resolve("probe.py").toString(),
+          Double.toString(connectTimeout), Double.toString(dataTimeout))
+          .redirectInput(input.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new AssertionError("probe.py failed in " + ns + ":\n" + out);
+      }
+      Files.delete(input);
+      java.util.Map<String, String> results = new java.util.HashMap<>();
+      for (String line : out.split("\n")) {
+        String[] parts = line.trim().split(" ");
+        if (parts.length == 2) {
+          results.put(parts[0], parts[1]);
+        }
+      }
+      return results;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : started) {
+      // Our own children, by handle: the ip-netns-exec'd server and whatever it became.
+      p.descendants().forEach(ProcessHandle::destroy);
+      p.destroy();
+    }
+    for (Process p : started) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<String> all = new ArrayList<>(List.of(host, client));
+    all.addAll(extra);
+    for (String ns : all) {
+      Tools.run(List.of("ip", "netns", "del", ns), 20);
+    }
+    try (var files = Files.list(scripts)) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(scripts);
+    } catch (IOException e) {
+      // A leftover temp file harms nothing; the namespaces above are what matters.
+    }
+  }
+
+  /** Removes namespaces named by this test whose creating process is gone. */
+  static void removeStale() {
+    Tools.Result r = Tools.run(List.of("ip", "netns", "list"), 20);
+    for (String line : r.out().split("\n")) {
+      String name = line.trim().split(" ")[0];
+      Matcher m = OURS.matcher(name);
+      if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false) == false) {
+        Tools.run(List.of("ip", "netns", "del", name), 20);
+      }
+    }
+  }
+}
