@@ -1,0 +1,89 @@
+package dev.porte.gateway;
+
+import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.model.Flow;
+import dev.porte.core.model.IpAddress;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ServiceBinding;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+
+/**
+ * Decides a new TCP connection once, at accept, and then leaves the pipeline (as Netty's
+ * {@code AbstractRemoteAddressFilter} does), so admitted traffic pays nothing more.
+ *
+ * <ul>
+ *   <li>deny: the connection is closed without a byte read or written;
+ *   <li>reject: it is reset (SO_LINGER 0, so the close sends an RST);
+ *   <li>allow, within the connection caps: the relay takes over and dials the backend.
+ * </ul>
+ *
+ * Sharable and thread-safe: its fields are final and the policy comes from the gateway's one
+ * volatile snapshot.
+ */
+@Sharable
+final class AdmissionHandler extends ChannelInboundHandlerAdapter {
+  private final Gateway gateway;
+  private final int servicePort;
+
+  AdmissionHandler(Gateway gateway, int servicePort) {
+    this.gateway = gateway;
+    this.servicePort = servicePort;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    Channel ch = ctx.channel();
+    PolicySnapshot snapshot = gateway.snapshot();
+    ServiceBinding service = snapshot.service(Protocol.TCP, servicePort);
+    if (service == null) {
+      // A reload removed this service between the accept and now; its door is gone.
+      ch.close();
+      return;
+    }
+    IpAddress source = Addresses.of(ch.remoteAddress());
+    IpAddress judged = gateway.config().judgedAs(source);
+    ConnectionVerdict verdict = snapshot.engine.connect(Flow.inbound(Protocol.TCP, servicePort, judged));
+    gateway.metrics().decided(verdict.flow(), verdict.open());
+    ConnectionLog.decision(ch.remoteAddress(), judged.equals(source) ? "" : " judged_as=" + judged, verdict);
+    switch (verdict.open().action()) {
+      case ALLOW:
+        admit(ctx, source, service, verdict);
+        break;
+      case REJECT:
+        reset(ch);
+        break;
+      default:
+        // Deny: nothing said. The kernel has completed the handshake already, so a plain close
+        // (FIN, no RST, no data) is the closest a userspace listener comes to a drop.
+        ch.close();
+    }
+  }
+
+  private void admit(ChannelHandlerContext ctx, IpAddress source, ServiceBinding service, ConnectionVerdict verdict) {
+    Channel ch = ctx.channel();
+    ConnectionTracker tracker = gateway.tracker();
+    ConnectionTracker.Refusal refusal = tracker.tryAcquire(source);
+    if (refusal != null) {
+      gateway.metrics().onLimited();
+      ConnectionLog.limited(ch.remoteAddress(), verdict.flow().portText(), refusal.text, tracker.limit(refusal));
+      reset(ch);
+      return;
+    }
+    Connection connection = new Connection(ch, source, service, verdict);
+    tracker.add(connection);
+    gateway.metrics().opened();
+    ch.closeFuture().addListener(f -> gateway.closed(connection));
+    ctx.pipeline().replace(this, "relay", new RelayFrontendHandler(gateway, connection));
+    // The relay was added after this event started; hand it on so the relay sees it.
+    ctx.fireChannelActive();
+  }
+
+  static void reset(Channel ch) {
+    ch.config().setOption(ChannelOption.SO_LINGER, 0);
+    ch.close();
+  }
+}

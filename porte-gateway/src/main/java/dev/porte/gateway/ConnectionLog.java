@@ -1,0 +1,49 @@
+package dev.porte.gateway;
+
+import dev.porte.core.engine.ConnectionVerdict;
+import java.net.SocketAddress;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's one-line-per-event log, on the logger {@code dev.porte.gateway.connections}:
+ * key=value pairs that a person can read and a script can split. Stateless and thread-safe.
+ *
+ * <pre>
+ * decision time=2026-11-24T03:40:00Z client=198.51.100.7:50312 port=80/tcp verdict=allow data=allow rule="porte.yaml line 6"
+ * close time=... client=198.51.100.7:50312 port=80/tcp rule="porte.yaml line 6" bytes_in=78 bytes_out=612 duration_ms=4 reason=closed
+ * </pre>
+ */
+final class ConnectionLog {
+  static final Logger LOG = LoggerFactory.getLogger("dev.porte.gateway.connections");
+
+  private ConnectionLog() {}
+
+  static void decision(SocketAddress client, String judgedAs, ConnectionVerdict verdict) {
+    LOG.info(
+        "decision time={} client={}{} port={} verdict={} data={} rule=\"{}\"",
+        Instant.now(),
+        text(client),
+        judgedAs,
+        verdict.flow().portText(),
+        verdict.open().action(),
+        verdict.admitted() ? verdict.data().action() : "-",
+        verdict.open().decidedBy());
+  }
+
+  static void limited(SocketAddress client, String port, String which, int limit) {
+    LOG.warn("limit time={} client={} port={} verdict=reject reason=\"{} of {} reached\"", Instant.now(), text(client), port, which, limit);
+  }
+
+  static void close(SocketAddress client, String port, String rule, long in, long out, long millis, String reason) {
+    LOG.info(
+        "close time={} client={} port={} rule=\"{}\" bytes_in={} bytes_out={} duration_ms={} reason=\"{}\"",
+        Instant.now(), text(client), port, rule, in, out, millis, reason);
+  }
+
+  static String text(SocketAddress address) {
+    String s = String.valueOf(address);
+    return s.startsWith("/") ? s.substring(1) : s;
+  }
+}
