@@ -72,11 +72,16 @@ final class Connection {
     return bytesOut;
   }
 
-  /** Closes both sides and records why; the first reason given is the one logged. */
-  void close(String reason) {
+  /** Records why the connection ends; the first reason given is the one logged. */
+  void closeReason(String reason) {
     if ("closed".equals(closeReason)) {
       closeReason = reason;
     }
+  }
+
+  /** Closes both sides and records why. */
+  void close(String reason) {
+    closeReason(reason);
     Channel b = backend;
     if (b != null) {
       b.close();

@@ -19,6 +19,21 @@ final class Relay {
   }
 
   /**
+   * Ends a client connection with a FIN rather than an RST: closing a socket that holds unread
+   * bytes (a request the client sent before the backend failed) makes the kernel send an RST, so
+   * say FIN first, read and drop what comes (the relay releases it), and close once the client
+   * closes or after a second.
+   */
+  static void closeGently(Channel ch) {
+    if (!ch.isActive()) {
+      return;
+    }
+    ch.config().setAutoRead(true);
+    ((DuplexChannel) ch).shutdownOutput();
+    ch.eventLoop().schedule(() -> ch.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
    * {@code from} will send no more (its peer shut down its output): shut down our output towards
    * {@code to} after what is queued has gone, and close a side whose both directions are done.
    * Netty's shutdownOutput fails pending writes, hence the empty write first.

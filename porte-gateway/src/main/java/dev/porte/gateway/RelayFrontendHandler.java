@@ -55,7 +55,8 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         String why = f.cause() == null ? "unknown" : String.valueOf(f.cause().getMessage());
         LOG.warn("backend {} for {} is unreachable ({}): closing the client connection",
             connection.service.backend(), connection.verdict().flow().portText(), why);
-        connection.close("backend unreachable: " + why);
+        connection.closeReason("backend unreachable: " + why);
+        Relay.closeGently(client);
       }
     });
   }
