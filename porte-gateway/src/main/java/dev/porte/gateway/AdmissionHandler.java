@@ -16,7 +16,8 @@ import io.netty.channel.ChannelOption;
  * {@code AbstractRemoteAddressFilter} does), so admitted traffic pays nothing more.
  *
  * <ul>
- *   <li>deny: the connection is closed without a byte read or written;
+ *   <li>deny: the connection is ended with a FIN and not a byte written; what the client sent
+ *       is dropped unread by the relay;
  *   <li>reject: it is reset (SO_LINGER 0, so the close sends an RST);
  *   <li>allow, within the connection caps: the relay takes over and dials the backend.
  * </ul>
@@ -57,9 +58,11 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         reset(ch);
         break;
       default:
-        // Deny: nothing said. The kernel has completed the handshake already, so a plain close
-        // (FIN, no RST, no data) is the closest a userspace listener comes to a drop.
-        ch.close();
+        // Deny: nothing said. The kernel has completed the handshake already, so a FIN with no
+        // data is the closest a userspace listener comes to a drop. A plain close over bytes the
+        // client already sent would be an RST, so drain them while the FIN goes out.
+        ctx.pipeline().replace(this, "drop", DiscardHandler.INSTANCE);
+        Relay.closeGently(ch);
     }
   }
 
