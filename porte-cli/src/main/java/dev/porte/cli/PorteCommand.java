@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       CheckCommand.class,
       LintCommand.class,
       DemoCommand.class,
+      GatewayCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {
