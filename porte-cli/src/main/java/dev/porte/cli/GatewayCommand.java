@@ -80,6 +80,10 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
   int idleSeconds;
 
+  @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+      description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
+  int ioThreads;
+
   @Option(names = "--client-alias", paramLabel = "LOCAL=AS",
       description = "Judge clients from LOCAL as if they came from AS (for trying rules on one machine: loopback is always allowed).")
   List<String> aliases = new ArrayList<>();
@@ -185,6 +189,7 @@ final class GatewayCommand implements Callable<Integer> {
           .maxConnectionsPerSource(maxPerSource)
           .idleTimeout(Duration.ofSeconds(idleSeconds))
           .clientAlias(alias)
+          .ioThreads(ioThreads)
           .build();
     } catch (IllegalArgumentException e) {
       throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
