@@ -16,10 +16,18 @@ THREADS=${THREADS:-2}
 SECONDS_EACH=${SECONDS_EACH:-10}
 CONNS=${CONNS:-50}
 IDLE=${IDLE:-10000}
+fd_limit=$(ulimit -Hn)
 for tool in nginx haproxy wrk iperf3 python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install $tool)" >&2; exit 3; }
 done
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+ulimit -n "$fd_limit"
+# Each idle connection costs porte two descriptors (client and backend side); where the hard
+# limit cannot hold that many, measure as many as fit and say so.
+if [[ $fd_limit != unlimited ]] && (( IDLE * 2 + 500 > fd_limit )); then
+  echo "bench: open-file hard limit $fd_limit holds $(( (fd_limit - 500) / 2 )) proxied connections, not $IDLE; measuring that many" >&2
+  IDLE=$(( (fd_limit - 500) / 2 ))
+fi
+maxconn=$(( fd_limit / 2 - 100 ))
 
 work=$(mktemp -d)
 pids=()
@@ -39,7 +47,7 @@ master_process off;
 worker_processes 1;
 pid $work/nginx.pid;
 error_log $work/nginx/error.log warn;
-events { worker_connections 30000; }
+events { worker_connections $(( maxconn * 2 )); }
 http {
   access_log off;
   client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
@@ -55,7 +63,7 @@ iperf3 -s -B 127.0.0.1 -p 15201 >/dev/null 2>&1 & pids+=($!)
 cat > "$work/haproxy.cfg" <<CONF
 global
   nbthread $THREADS
-  maxconn 40000
+  maxconn $maxconn
 defaults
   mode tcp
   timeout connect 5s
@@ -137,5 +145,5 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 after=$(rss)
-echo "(d) porte RSS: ${before} MB before, ${after} MB with ${open} idle connections (target <= 300 MB)"
+echo "(d) porte RSS: ${before} MB before, ${after} MB with ${open} idle connections; per 10,000: $(python3 -c "print(round($before + ($after - $before) * 10000 / max(1, $open)))") MB (target <= 300 MB)"
 kill "$idle_pid" 2>/dev/null || true

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import java.net.InetSocketAddress;
 
 /**
  * Decides a new TCP connection once, at accept, and then leaves the pipeline (as Netty's
@@ -49,10 +50,10 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     IpAddress judged = gateway.config().judgedAs(source);
     ConnectionVerdict verdict = snapshot.engine.connect(Flow.inbound(Protocol.TCP, servicePort, judged));
     gateway.metrics().decided(verdict.flow(), verdict.open());
-    ConnectionLog.decision(ch.remoteAddress(), judged.equals(source) ? "" : " judged_as=" + judged, verdict);
+    ConnectionLog.decision(ch.remoteAddress(), source, judged, verdict);
     switch (verdict.open().action()) {
       case ALLOW:
-        admit(ctx, source, service, verdict);
+        admit(ctx, source, service, snapshot.backend(service), verdict);
         break;
       case REJECT:
         reset(ch);
@@ -66,7 +67,8 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void admit(ChannelHandlerContext ctx, IpAddress source, ServiceBinding service, ConnectionVerdict verdict) {
+  private void admit(ChannelHandlerContext ctx, IpAddress source, ServiceBinding service, InetSocketAddress backend,
+      ConnectionVerdict verdict) {
     Channel ch = ctx.channel();
     ConnectionTracker tracker = gateway.tracker();
     ConnectionTracker.Refusal refusal = tracker.tryAcquire(source);
@@ -76,7 +78,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
       reset(ch);
       return;
     }
-    Connection connection = new Connection(ch, source, service, verdict);
+    Connection connection = new Connection(ch, source, service, backend, verdict);
     tracker.add(connection);
     gateway.metrics().opened();
     ch.closeFuture().addListener(f -> gateway.closed(connection));

@@ -5,6 +5,7 @@ import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.ServiceBinding;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +18,8 @@ final class Connection {
   final Channel client;
   final IpAddress source;
   final ServiceBinding service;
+  /** The backend's address, resolved when the policy was loaded. */
+  final InetSocketAddress backendAddress;
   final long startNanos = System.nanoTime();
   private volatile ConnectionVerdict verdict;
   private volatile @Nullable Channel backend;
@@ -25,10 +28,12 @@ final class Connection {
   private volatile long bytesOut;
   private volatile String closeReason = "closed";
 
-  Connection(Channel client, IpAddress source, ServiceBinding service, ConnectionVerdict verdict) {
+  Connection(Channel client, IpAddress source, ServiceBinding service, InetSocketAddress backendAddress,
+      ConnectionVerdict verdict) {
     this.client = client;
     this.source = source;
     this.service = service;
+    this.backendAddress = backendAddress;
     this.verdict = verdict;
   }
 

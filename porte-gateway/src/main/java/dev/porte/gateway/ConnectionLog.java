@@ -1,6 +1,7 @@
 package dev.porte.gateway;
 
 import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.model.IpAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -20,12 +21,15 @@ final class ConnectionLog {
 
   private ConnectionLog() {}
 
-  static void decision(SocketAddress client, String judgedAs, ConnectionVerdict verdict) {
+  static void decision(SocketAddress client, IpAddress source, IpAddress judged, ConnectionVerdict verdict) {
+    if (!LOG.isInfoEnabled()) {
+      return; // skip building the arguments: this runs for every connection
+    }
     LOG.info(
         "decision time={} client={}{} port={} verdict={} data={} rule=\"{}\"",
         Instant.now(),
         text(client),
-        judgedAs,
+        judged.equals(source) ? "" : " judged_as=" + judged,
         verdict.flow().portText(),
         verdict.open().action(),
         verdict.admitted() ? verdict.data().action() : "-",
@@ -37,6 +41,9 @@ final class ConnectionLog {
   }
 
   static void close(SocketAddress client, String port, String rule, long in, long out, long millis, String reason) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
     LOG.info(
         "close time={} client={} port={} rule=\"{}\" bytes_in={} bytes_out={} duration_ms={} reason=\"{}\"",
         Instant.now(), text(client), port, rule, in, out, millis, reason);

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,9 +43,12 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         .channel(gateway.transport().socket)
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .option(ChannelOption.TCP_NODELAY, true) // relay small writes at once, as the client side does
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) gateway.config().connectTimeout().toMillis())
+        // Resolved at policy load; an unresolved one fails at once instead of a lookup on the loop.
+        .resolver(NoopAddressResolverGroup.INSTANCE)
         .handler(new RelayBackendHandler(gateway, connection, client));
-    ChannelFuture connect = bootstrap.connect(connection.service.backendHost(), connection.service.backendPort());
+    ChannelFuture connect = bootstrap.connect(connection.backendAddress);
     backend = connect.channel();
     connection.backend(backend);
     connect.addListener((ChannelFuture f) -> {

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -80,8 +81,8 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     gateway.metrics().bytesIn(n);
     if (session == null) {
       gateway.metrics().decided(verdict.flow(), verdict.open());
-      ConnectionLog.decision(sender, judged.equals(source) ? "" : " judged_as=" + judged, verdict);
-      session = open(ctx, sender, service, verdict);
+      ConnectionLog.decision(sender, source, judged, verdict);
+      session = open(ctx, sender, service, snapshot.backend(service), verdict);
     }
     session.verdict = verdict;
     session.lastSeen = gateway.config().ticker().getAsLong();
@@ -100,11 +101,13 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private UdpSession open(ChannelHandlerContext ctx, InetSocketAddress client, ServiceBinding service, ConnectionVerdict verdict) {
+  private UdpSession open(ChannelHandlerContext ctx, InetSocketAddress client, ServiceBinding service,
+      InetSocketAddress backend, ConnectionVerdict verdict) {
     UdpSession session = new UdpSession(client, verdict, gateway.config().ticker().getAsLong());
     Bootstrap bootstrap = new Bootstrap()
         .group(ctx.channel().eventLoop())
         .channel(gateway.transport().datagram)
+        .resolver(NoopAddressResolverGroup.INSTANCE)
         .handler(new ChannelInboundHandlerAdapter() {
           @Override
           public void channelRead(ChannelHandlerContext backendCtx, Object msg) {
@@ -118,7 +121,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
             LOG.debug("udp backend {} for {}: {}", service.backend(), client, cause.toString());
           }
         });
-    session.ready = bootstrap.connect(service.backendHost(), service.backendPort());
+    session.ready = bootstrap.connect(backend);
     session.channel = session.ready.channel();
     sessions.put(client, session);
     return session;
