@@ -67,10 +67,10 @@ public final class Gateway implements AutoCloseable {
     this.config = config;
     this.snapshot = PolicySnapshot.of(policy);
     this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
+    // One thread accepts; the I/O threads relay. A shared group starved the accept loop under a
+    // thousand busy connections (the soak test caught it).
+    this.boss = transport.newGroup(1);
     this.workers = transport.newGroup(config.ioThreads());
-    // Accepting runs on one of the I/O threads: --io-threads N means N threads in all, which is
-    // what a fair comparison with HAProxy's nbthread needs, and accepts are cheap next to relaying.
-    this.boss = workers;
   }
 
   /** Starts listening for every service of {@code policy}; returns once each bind has succeeded or failed. */
@@ -314,6 +314,7 @@ public final class Gateway implements AutoCloseable {
     listeners.values().forEach(l -> l.channels.forEach(ch -> ch.close().awaitUninterruptibly()));
     listeners.clear();
     new ArrayList<>(tracker.live()).forEach(c -> c.close("gateway stopped"));
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     LOG.info("gateway stopped");
   }
