@@ -2,6 +2,7 @@ package dev.porte.gateway;
 
 import dev.porte.core.engine.ConnectionVerdict;
 import dev.porte.core.model.IpAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -49,8 +50,13 @@ final class ConnectionLog {
         Instant.now(), text(client), port, rule, in, out, millis, reason);
   }
 
+  /** {@code 127.0.0.1:80} or {@code [::1]:80}: the address alone, never a host name. */
   static String text(SocketAddress address) {
-    String s = String.valueOf(address);
-    return s.startsWith("/") ? s.substring(1) : s;
+    if (address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress() != null) {
+      InetSocketAddress inet = (InetSocketAddress) address;
+      String host = inet.getAddress().getHostAddress();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    return String.valueOf(address);
   }
 }
