@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -321,8 +320,6 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public String toString() {
-    Map<String, Integer> open = new HashMap<>();
-    open.put("open", tracker.open());
-    return "Gateway[" + transport.name + ", " + snapshot.policy.source() + ", " + open + "]";
+    return "Gateway[" + transport.name + ", " + snapshot.policy.source() + ", open=" + tracker.open() + "]";
   }
 }
