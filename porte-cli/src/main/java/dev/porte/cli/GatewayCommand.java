@@ -41,8 +41,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Listens on the ports of the policy's services and relays what the policy admits to their backends.",
-      "Runs until Ctrl-C / SIGTERM; SIGHUP or an edit of the policy file reloads it (an invalid file is",
-      "rejected and the running policy stays)."
+      "Runs until Ctrl-C or SIGTERM. SIGHUP or an edit of the policy file reloads it; an invalid file is rejected and the running policy stays."
     },
     footer = {"", "Examples:", "  porte gateway", "  porte gateway --policy porte.yaml --port-offset 10000",
         "  porte gateway --listen 127.0.0.1 --client-alias 127.0.0.2=198.51.100.7"})
