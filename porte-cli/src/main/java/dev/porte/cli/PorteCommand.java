@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       RollbackCommand.class,
       StatusCommand.class,
       AuditCommand.class,
+      GatewayCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {

@@ -22,7 +22,7 @@ class CommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"port", "check", "lint", "demo", "serve"})
+  @ValueSource(strings = {"port", "check", "lint", "demo", "serve", "gateway"})
   void everyCommandHasHelpWithAnExample(String command) {
     Cli result = Cli.run(command, "--help");
     assertThat(result.exit()).isZero();
@@ -37,17 +37,21 @@ class CommandsTest {
   }
 
   @Test
-  void demoTellsTheSeedsStory() {
+  void demoTellsTheSeedsStoryWithRealConnections() {
     Cli result = Cli.run("demo");
-    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.exit()).as(result.out() + result.err()).isZero();
     assertThat(result.out())
-        .contains("inbound 80/tcp from 198.51.100.7: ALLOW (seed.yaml line 5)")
+        .contains("porte: inbound 80/tcp from 198.51.100.7: ALLOW (seed.yaml line 5)")
+        .containsPattern("client: received [1-9][0-9]* bytes \\(HTTP/1.1 200 OK")
         .contains("=> the circle client gets the web page.")
-        .contains("inbound 22/tcp from 203.0.113.9: DENY (default policy)")
+        .contains("porte: inbound 22/tcp from 203.0.113.9: DENY (default policy)")
+        .contains("client: received 0 bytes, then the connection closed\n   => refused")
         .contains("BLOCKED (filtered mode: outbound 80/tcp to 198.51.100.7 is denied by seed-no-download.yaml line 11)")
+        .contains("client: received 0 bytes, then the connection closed; the web server answered 1 request(s)")
         .contains("downloads nothing")
         .contains("4. The same host in 'replies: stateful' mode")
-        .contains("replies: leave (stateful mode: the replies of an admitted connection always leave)");
+        .contains("the download works again")
+        .doesNotContain("UNEXPECTED");
   }
 
   @Test

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# porte's gateway against its peers on loopback, in one run: direct to the backend, HAProxy in
+# `mode tcp`, and `porte gateway`, with the same number of threads for HAProxy and porte.
+#   (a) new connections per second: wrk with "Connection: close" against nginx
+#   (b) requests per second on kept-alive connections: wrk against nginx
+#   (c) bulk throughput: iperf3
+#   (d) porte's RSS with 10,000 idle connections
+# Needs nginx, haproxy, wrk, iperf3 and python3 (Debian packages of the same names).
+# Safe by construction: loopback only, every load bounded in time, and only the processes this
+# script started are stopped, by PID.
+#
+#   porte-bench/run-gateway-bench.sh                # THREADS=2 SECONDS_EACH=10 CONNS=50 IDLE=10000
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+THREADS=${THREADS:-2}
+SECONDS_EACH=${SECONDS_EACH:-10}
+CONNS=${CONNS:-50}
+IDLE=${IDLE:-10000}
+fd_limit=$(ulimit -Hn)
+for tool in nginx haproxy wrk iperf3 python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install $tool)" >&2; exit 3; }
+done
+ulimit -n "$fd_limit"
+# Each idle connection costs porte two descriptors (client and backend side); where the hard
+# limit cannot hold that many, measure as many as fit and say so.
+if [[ $fd_limit != unlimited ]] && (( IDLE * 2 + 500 > fd_limit )); then
+  echo "bench: open-file hard limit $fd_limit holds $(( (fd_limit - 500) / 2 )) proxied connections, not $IDLE; measuring that many" >&2
+  IDLE=$(( (fd_limit - 500) / 2 ))
+fi
+maxconn=$(( fd_limit / 2 - 100 ))
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Ports: nginx 18080, HAProxy 18081, porte 18082; iperf3 15201, HAProxy 15202, porte 15203.
+mkdir -p "$work/www" "$work/nginx"
+head -c 1024 /dev/zero | tr '\0' 'p' > "$work/www/index.html"
+cat > "$work/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections $(( maxconn * 2 )); }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:18080 backlog=4096; root $work/www; }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
+
+iperf3 -s -B 127.0.0.1 -p 15201 >/dev/null 2>&1 & pids+=($!)
+
+cat > "$work/haproxy.cfg" <<CONF
+global
+  nbthread $THREADS
+  maxconn $maxconn
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+frontend web
+  bind 127.0.0.1:18081
+  default_backend nginx
+backend nginx
+  server n 127.0.0.1:18080
+frontend bulk
+  bind 127.0.0.1:15202
+  default_backend iperf
+backend iperf
+  server i 127.0.0.1:15201
+CONF
+haproxy -f "$work/haproxy.cfg" -db & pids+=($!)
+
+cat > "$work/porte.yaml" <<CONF
+inbound:
+  - allow: [18082/tcp, 15203/tcp]
+services:
+  18082: { to: 127.0.0.1:18080 }
+  15203: { to: 127.0.0.1:15201 }
+CONF
+"$root/porte" --version >/dev/null   # builds the jar if needed, before anything is timed
+PORTE_LOG_LEVEL=WARN java ${PORTE_JAVA_OPTS:-} -jar "$root/porte-cli/target/porte.jar" gateway --policy "$work/porte.yaml" \
+  --listen 127.0.0.1 --io-threads "$THREADS" --max-per-source 50000 --max-connections 50000 \
+  > "$work/porte.out" 2> "$work/porte.err" & porte_pid=$!; pids+=($porte_pid)
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench: nothing listens on 127.0.0.1:$1" >&2; exit 3
+}
+for port in 18080 18081 18082 15201 15202 15203; do wait_port "$port"; done
+
+rps() {  # wrk's Requests/sec for one URL; extra wrk arguments follow
+  local url=$1; shift
+  wrk -t "$THREADS" -c "$CONNS" -d "${SECONDS_EACH}s" "$@" "$url" | awk '/Requests\/sec/ {print $2}'
+}
+gbits() {  # iperf3 receiver throughput in Gbit/s
+  iperf3 -c 127.0.0.1 -p "$1" -t "$SECONDS_EACH" -J | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9, 2))'
+}
+ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+
+# Warm porte's JIT a little, as the peers need no warm-up.
+wrk -t "$THREADS" -c "$CONNS" -d 3s http://127.0.0.1:18082/ >/dev/null
+
+echo "porte gateway benchmark: threads=$THREADS connections=$CONNS ${SECONDS_EACH}s each, loopback"
+printf '%-34s %12s %12s %12s %9s %9s\n' "measure" "direct" "haproxy" "porte" "porte/dir" "porte/hap"
+row() {
+  printf '%-34s %12s %12s %12s %9s %9s\n' "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")" "$(ratio "$4" "$3")"
+}
+a_d=$(rps http://127.0.0.1:18080/ -H 'Connection: close'); a_h=$(rps http://127.0.0.1:18081/ -H 'Connection: close'); a_p=$(rps http://127.0.0.1:18082/ -H 'Connection: close')
+row "(a) new connections/s (close)" "$a_d" "$a_h" "$a_p"
+b_d=$(rps http://127.0.0.1:18080/); b_h=$(rps http://127.0.0.1:18081/); b_p=$(rps http://127.0.0.1:18082/)
+row "(b) requests/s (keep-alive)" "$b_d" "$b_h" "$b_p"
+c_d=$(gbits 15201); c_h=$(gbits 15202); c_p=$(gbits 15203)
+row "(c) bulk Gbit/s (iperf3)" "$c_d" "$c_h" "$c_p"
+
+# (d) RSS of the porte process with IDLE idle connections through it.
+rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$porte_pid/status"; }
+before=$(rss)
+python3 - "$IDLE" <<'PY' &
+import socket, sys, time
+n = int(sys.argv[1]); held = []
+for i in range(n):
+    s = socket.socket(); s.bind((f"127.0.{1 + i // 5000}.{2 + (i % 5000) // 50}", 0)); s.connect(("127.0.0.1", 18082)); held.append(s)
+print(f"opened {len(held)}", flush=True)
+time.sleep(20)
+PY
+idle_pid=$!; pids+=($idle_pid)
+for _ in $(seq 1 150); do
+  open=$(ss -Htn state established '( dport = :18080 )' | wc -l)
+  [[ $open -ge $IDLE ]] && break
+  sleep 0.2
+done
+after=$(rss)
+echo "(d) porte RSS: ${before} MB before, ${after} MB with ${open} idle connections; per 10,000: $(python3 -c "print(round($before + ($after - $before) * 10000 / max(1, $open)))") MB (target <= 300 MB)"
+kill "$idle_pid" 2>/dev/null || true

@@ -1,0 +1,205 @@
+package dev.porte.cli;
+
+import dev.porte.core.error.ErrorCode;
+import dev.porte.core.error.PorteException;
+import dev.porte.core.model.IpAddress;
+import dev.porte.core.model.Policy;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ServiceBinding;
+import dev.porte.core.policy.Policies;
+import dev.porte.gateway.Gateway;
+import dev.porte.gateway.GatewayConfig;
+import dev.porte.gateway.PolicyReloader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code porte gateway}: runs the userspace gateway in the foreground until SIGINT or SIGTERM,
+ * reloading the policy on SIGHUP and when its file changes. Without a policy file it serves a
+ * built-in example (two sample services on unprivileged ports, on loopback) and says so.
+ */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Listens on the ports of the policy's services and relays what the policy admits to their backends.",
+      "Runs until Ctrl-C or SIGTERM. SIGHUP or an edit of the policy file reloads it; an invalid file is rejected and the running policy stays."
+    },
+    footer = {"", "Examples:", "  porte gateway", "  porte gateway --policy porte.yaml --port-offset 10000",
+        "  porte gateway --listen 127.0.0.1 --client-alias 127.0.0.2=198.51.100.7"})
+final class GatewayCommand implements Callable<Integer> {
+  static final String BUILT_IN_POLICY =
+      "# porte's built-in example: no policy file was found.\n"
+          + "defaults: { inbound: deny, outbound: allow }\n"
+          + "replies: filtered\n"
+          + "inbound:\n"
+          + "  - allow: 8080/tcp\n"
+          + "    comment: the sample web server is open\n"
+          + "services:\n"
+          + "  8080: { to: 127.0.0.1:${WEB} }   # a sample web server, in-process\n"
+          + "  2222: { to: 127.0.0.1:${SSH} }   # a sample SSH banner; no rule opens it\n";
+
+  @Mixin PolicySource source;
+
+  @Option(names = "--listen", paramLabel = "ADDR",
+      description = "Address to listen on (repeatable). Default: every address (:: dual-stack), or 127.0.0.1 for the built-in example.")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
+      description = "Listen on service port + N (10000 serves 80 on 10080). Default: ${DEFAULT-VALUE}.")
+  int portOffset;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
+      description = "Concurrent connections in all. Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(names = "--max-per-source", paramLabel = "N", defaultValue = "1000",
+      description = "Concurrent connections from one client address. Default: ${DEFAULT-VALUE}.")
+  int maxPerSource;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
+  int idleSeconds;
+
+  @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+      description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
+  int ioThreads;
+
+  @Option(names = "--client-alias", paramLabel = "LOCAL=AS",
+      description = "Judge clients from LOCAL as if they came from AS (for trying rules on one machine: loopback is always allowed).")
+  List<String> aliases = new ArrayList<>();
+
+  @Option(names = "--stop-after", paramLabel = "SECONDS", hidden = true,
+      description = "Stop by itself after this many seconds (tests).")
+  @Nullable Integer stopAfter;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PolicySource.Loaded loaded = source.load();
+    SampleBackends samples = null;
+    Policy policy = loaded.policy();
+    List<String> bind = listen;
+    if (loaded.builtIn()) {
+      samples = new SampleBackends();
+      String text = BUILT_IN_POLICY.replace("${WEB}", Integer.toString(samples.webPort()))
+          .replace("${SSH}", Integer.toString(samples.sshPort()));
+      policy = Policies.parser().parse(text, "built-in example");
+      if (bind.isEmpty()) {
+        bind = List.of("127.0.0.1");
+      }
+      out.println("porte gateway: no policy file found (" + loaded.origin() + "); serving the built-in example:");
+      text.lines().forEach(line -> out.println("  | " + line));
+      out.println("Loopback clients are always allowed; from another host 8080 is open and 2222 is closed.");
+      out.println("Write a porte.yaml (see examples/porte.yaml) and pass --policy to serve your own.");
+    } else if (policy.services().isEmpty()) {
+      throw new PorteException(ErrorCode.USAGE, loaded.origin() + " has no services: nothing for the gateway to serve "
+          + "(add e.g. 'services: { 80: { to: 127.0.0.1:8080 } }')");
+    }
+    GatewayConfig config = config(bind);
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      awaitQuietly(stopped);
+    }, "porte-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (Gateway gateway = Gateway.start(policy, config);
+        PolicyReloader reloader = loaded.builtIn() ? null : new PolicyReloader(gateway, Path.of(loaded.origin()))) {
+      for (ServiceBinding s : policy.services()) {
+        for (Protocol p : s.protocols()) {
+          InetSocketAddress at = gateway.address(p, s.port());
+          out.println("  " + s.port() + "/" + p + " -> " + s.backend() + ": "
+              + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
+        }
+      }
+      if (reloader != null) {
+        reloader.watch(Duration.ofSeconds(2));
+        Signals.onHangup(reloader::reloadNow);
+        out.println("porte gateway: serving " + loaded.origin() + "; SIGHUP or editing it reloads; Ctrl-C stops.");
+      } else {
+        out.println("porte gateway: serving; Ctrl-C stops.");
+      }
+      out.flush();
+      if (stopAfter != null) {
+        stop.await(stopAfter, TimeUnit.SECONDS);
+      } else {
+        stop.await();
+      }
+      out.println("porte gateway: stopping (" + gateway.metrics().admitted() + " admitted, " + gateway.metrics().refused()
+          + " refused, " + gateway.metrics().bytesOut() + " bytes served)");
+    } finally {
+      if (samples != null) {
+        samples.close();
+      }
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook is running and waits for 'stopped'.
+      }
+    }
+    return 0;
+  }
+
+  private GatewayConfig config(List<String> bind) {
+    List<InetAddress> addresses = new ArrayList<>();
+    for (String a : bind) {
+      IpAddress.parse(a); // an address, not a host name: errors quote it
+      try {
+        addresses.add(InetAddress.getByName(a));
+      } catch (UnknownHostException e) {
+        throw new PorteException(ErrorCode.INVALID_ADDRESS, "cannot listen on '" + a + "': " + e.getMessage(), e);
+      }
+    }
+    Map<IpAddress, IpAddress> alias = new HashMap<>();
+    for (String pair : aliases) {
+      int eq = pair.indexOf('=');
+      if (eq < 0) {
+        throw new PorteException(ErrorCode.USAGE, "--client-alias wants LOCAL=AS, e.g. 127.0.0.2=198.51.100.7: '" + pair + "'");
+      }
+      alias.put(IpAddress.parse(pair.substring(0, eq)), IpAddress.parse(pair.substring(eq + 1)));
+    }
+    try {
+      return GatewayConfig.builder()
+          .bind(addresses)
+          .portOffset(portOffset)
+          .maxConnections(maxConnections)
+          .maxConnectionsPerSource(maxPerSource)
+          .idleTimeout(Duration.ofSeconds(idleSeconds))
+          .clientAlias(alias)
+          .ioThreads(ioThreads)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.porte.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code porte gateway} in-process: it serves a real policy file, and refuses bad input with exit 2. */
+class GatewayCommandTest {
+  @TempDir Path dir;
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void servesThePolicyFileAndJudgesAliasedClients() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      Path policy = dir.resolve("porte.yaml");
+      Files.writeString(policy, "inbound:\n  - allow: 80/tcp\n    from: 198.51.100.0/24\n"
+          + "services:\n  80: { to: 127.0.0.1:" + backend.getLocalPort() + " }\n");
+      int listen = freePort();
+      CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.run("gateway", "--policy", policy.toString(),
+          "--listen", "127.0.0.1", "--port-offset", Integer.toString(listen - 80),
+          "--client-alias", "127.0.0.2=198.51.100.7", "--client-alias", "127.0.0.3=203.0.113.9", "--stop-after", "4"));
+      InetSocketAddress door = new InetSocketAddress(InetAddress.getLoopbackAddress(), listen);
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+        try (Socket s = new Socket()) {
+          s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+          s.connect(door, 1000);
+          s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+          try (Socket accepted = backend.accept()) {
+            return new String(accepted.getInputStream().readNBytes(4), StandardCharsets.US_ASCII).equals("ping");
+          }
+        }
+      });
+      try (Socket diamond = new Socket()) {
+        diamond.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0));
+        diamond.connect(door, 1000);
+        diamond.setSoTimeout(3000);
+        assertThat(diamond.getInputStream().read()).isEqualTo(-1);
+      }
+      Cli result = run.get();
+      assertThat(result.exit()).as(result.err()).isZero();
+      assertThat(result.out())
+          .contains("80/tcp -> 127.0.0.1:" + backend.getLocalPort() + ": listening on 127.0.0.1:" + listen)
+          .contains("SIGHUP or editing it reloads")
+          .contains("porte gateway: stopping (1 admitted, 1 refused");
+    }
+  }
+
+  @Test
+  void aBadClientAliasIsAUsageError() throws IOException {
+    Path policy = dir.resolve("porte.yaml");
+    Files.writeString(policy, "services:\n  80: { to: 127.0.0.1:8080 }\n");
+    Cli result = Cli.run("gateway", "--policy", policy.toString(), "--client-alias", "127.0.0.2");
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).contains("--client-alias wants LOCAL=AS").contains("'127.0.0.2'");
+  }
+
+  @Test
+  void aPolicyWithoutServicesIsRefused() throws IOException {
+    Path policy = dir.resolve("porte.yaml");
+    Files.writeString(policy, "inbound:\n  - allow: 80/tcp\n");
+    Cli result = Cli.run("gateway", "--policy", policy.toString());
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).contains("has no services: nothing for the gateway to serve");
+  }
+}

@@ -1,0 +1,117 @@
+package dev.porte.gateway;
+
+import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.model.IpAddress;
+import dev.porte.core.model.ServiceBinding;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One admitted TCP connection: the client's channel, the backend's once connected, the verdict it
+ * runs under and what it has moved. The relay handlers update it on the connection's event loop;
+ * {@link Gateway#reload} and the metrics read it from other threads, hence the volatile fields.
+ */
+final class Connection {
+  final Channel client;
+  final IpAddress source;
+  final ServiceBinding service;
+  /** The backend's address, resolved when the policy was loaded. */
+  final InetSocketAddress backendAddress;
+  final long startNanos = System.nanoTime();
+  private volatile ConnectionVerdict verdict;
+  private volatile @Nullable Channel backend;
+  // Written only on the event loop; volatile so that the close log and metrics see them.
+  private volatile long bytesIn;
+  private volatile long bytesOut;
+  private volatile String closeReason = "closed";
+
+  Connection(Channel client, IpAddress source, ServiceBinding service, InetSocketAddress backendAddress,
+      ConnectionVerdict verdict) {
+    this.client = client;
+    this.source = source;
+    this.service = service;
+    this.backendAddress = backendAddress;
+    this.verdict = verdict;
+  }
+
+  ConnectionVerdict verdict() {
+    return verdict;
+  }
+
+  /** A reload re-judged this connection and it may carry on (maybe with its replies now withheld). */
+  void verdict(ConnectionVerdict value) {
+    this.verdict = value;
+  }
+
+  /** Whether the backend's data may reach the client now (filtered mode's outbound verdict). */
+  boolean repliesAllowed() {
+    return verdict.dataFlows();
+  }
+
+  void backend(Channel channel) {
+    this.backend = channel;
+  }
+
+  @Nullable Channel backend() {
+    return backend;
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the connection's event loop
+  void addIn(long n) {
+    bytesIn += n;
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the connection's event loop
+  void addOut(long n) {
+    bytesOut += n;
+  }
+
+  long bytesIn() {
+    return bytesIn;
+  }
+
+  long bytesOut() {
+    return bytesOut;
+  }
+
+  /** Records why the connection ends; the first reason given is the one logged. */
+  void closeReason(String reason) {
+    if ("closed".equals(closeReason)) {
+      closeReason = reason;
+    }
+  }
+
+  /** Closes both sides and records why. */
+  void close(String reason) {
+    closeReason(reason);
+    Channel b = backend;
+    if (b != null) {
+      b.close();
+    }
+    client.close();
+  }
+
+  String closeReason() {
+    return closeReason;
+  }
+
+  long millis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+
+  /** Bytes written by the gateway but not yet taken by the kernel, on both sides. */
+  long pendingBytes() {
+    return pending(client) + pending(backend);
+  }
+
+  private static long pending(@Nullable Channel channel) {
+    if (channel == null) {
+      return 0;
+    }
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+}

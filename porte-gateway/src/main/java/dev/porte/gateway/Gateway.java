@@ -1,0 +1,325 @@
+package dev.porte.gateway;
+
+import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.model.Policy;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ServiceBinding;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * porte's userspace gateway: for each service of a policy it listens on the service's port (TCP,
+ * and UDP where the service says so) and relays what the policy admits to the service's backend.
+ *
+ * <pre>
+ * try (Gateway gateway = Gateway.start(policy, GatewayConfig.builder().build())) {
+ *   gateway.reload(newPolicy);   // atomic; connections the new policy allows carry on
+ * }
+ * </pre>
+ *
+ * <p>A connection is decided once at accept by the inbound verdict; the data it carries back to
+ * the client is held to the outbound verdict in {@code filtered} mode. A port that cannot be bound
+ * is logged and skipped, and every other service is still served.
+ *
+ * <p>Thread-safe. The policy lives in one volatile {@link PolicySnapshot} that the event loops
+ * read; {@link #reload} and {@link #close} are serialized by this object's monitor.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** Where a privileged service port lands when porte may not bind it: 80 becomes 10080. */
+  static final int UNPRIVILEGED_SHIFT = 10_000;
+
+  private final GatewayConfig config;
+  private final Transport transport = Transport.best();
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final ConnectionTracker tracker;
+  private final boolean mayBindLowPorts = Privileges.mayBindLowPorts();
+  private final Map<Key, Listener> listeners = new LinkedHashMap<>();
+  private volatile PolicySnapshot snapshot;
+  private boolean closed;
+
+  private record Key(Protocol protocol, int servicePort) {}
+
+  private record Listener(Key key, List<Channel> channels, List<UdpRelay> relays) {}
+
+  private Gateway(Policy policy, GatewayConfig config) {
+    this.config = config;
+    this.snapshot = PolicySnapshot.of(policy);
+    this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
+    // One thread accepts; the I/O threads relay. A shared group starved the accept loop under a
+    // thousand busy connections (the soak test caught it).
+    this.boss = transport.newGroup(1);
+    this.workers = transport.newGroup(config.ioThreads());
+  }
+
+  /** Starts listening for every service of {@code policy}; returns once each bind has succeeded or failed. */
+  public static Gateway start(Policy policy, GatewayConfig config) {
+    Gateway gateway = new Gateway(policy, config);
+    LOG.info("gateway starting on the {} transport with {} ({} replies)", gateway.transport.name,
+        policy.source(), policy.replies());
+    synchronized (gateway) {
+      gateway.reconcile();
+    }
+    return gateway;
+  }
+
+  /**
+   * Puts {@code policy} in force atomically. New connections are decided by it at once; each open
+   * connection is judged again and carries on if it is still admitted (with its replies withheld
+   * from now on if the outbound verdict now denies them), else it is closed. Listeners follow the
+   * new services.
+   */
+  public synchronized void reload(Policy policy) {
+    if (closed) {
+      throw new IllegalStateException("the gateway is closed; start a new one");
+    }
+    PolicySnapshot next = PolicySnapshot.of(policy);
+    snapshot = next;
+    reconcile();
+    int kept = 0;
+    int dropped = 0;
+    for (Connection c : tracker.live()) {
+      ServiceBinding service = next.service(Protocol.TCP, c.service.port());
+      ConnectionVerdict verdict = next.engine.connect(c.verdict().flow());
+      if (service == null || !verdict.admitted()) {
+        c.close("policy reload: " + (service == null ? "service removed" : "no longer allowed by " + verdict.open().decidedBy()));
+        dropped++;
+      } else {
+        c.verdict(verdict);
+        kept++;
+      }
+    }
+    for (Listener l : listeners.values()) {
+      for (int i = 0; i < l.relays.size(); i++) {
+        UdpRelay relay = l.relays.get(i);
+        l.channels.get(i).eventLoop().execute(() -> relay.rejudge(next));
+      }
+    }
+    LOG.info("policy reloaded from {}: {} services, {} connections carry on, {} closed",
+        policy.source(), policy.services().size(), kept, dropped);
+  }
+
+  private void reconcile() {
+    PolicySnapshot now = snapshot;
+    Set<Key> wanted = new java.util.LinkedHashSet<>();
+    for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
+      new TreeSet<>(now.services(p).keySet()).forEach(port -> wanted.add(new Key(p, port)));
+    }
+    for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Key, Listener> e = it.next();
+      if (!wanted.contains(e.getKey())) {
+        e.getValue().channels.forEach(ch -> ch.close().awaitUninterruptibly());
+        LOG.info("stopped listening for {}/{}: the policy no longer has that service", e.getKey().servicePort,
+            e.getKey().protocol);
+        it.remove();
+      }
+    }
+    for (Key key : wanted) {
+      if (!listeners.containsKey(key)) {
+        listen(key, now.service(key.protocol, key.servicePort));
+      }
+    }
+  }
+
+  private void listen(Key key, ServiceBinding service) {
+    int port = listenPort(key.servicePort);
+    List<SocketAddress> addresses = new ArrayList<>();
+    if (config.bind().isEmpty()) {
+      // The wildcard of a dual-stack socket (::) takes IPv4 clients too, as ::ffff:a.b.c.d,
+      // which Addresses maps back to IPv4; one socket instead of 0.0.0.0 plus :: (V6ONLY).
+      addresses.add(new InetSocketAddress(port));
+    } else {
+      for (InetAddress a : config.bind()) {
+        addresses.add(new InetSocketAddress(a, port));
+      }
+    }
+    List<Channel> channels = new ArrayList<>();
+    List<UdpRelay> relays = new ArrayList<>();
+    for (SocketAddress address : addresses) {
+      ChannelFuture bound;
+      UdpRelay relay = null;
+      if (key.protocol == Protocol.TCP) {
+        bound = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(transport.server)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new TcpInitializer(this, key.servicePort))
+            .bind(address);
+      } else {
+        relay = new UdpRelay(this, key.servicePort);
+        bound = new Bootstrap().group(workers).channel(transport.datagram).handler(relay).bind(address);
+      }
+      bound.awaitUninterruptibly();
+      if (bound.isSuccess()) {
+        channels.add(bound.channel());
+        if (relay != null) {
+          relays.add(relay);
+        }
+        LOG.info("listening on {} for {}/{} -> {}", ConnectionLog.text(bound.channel().localAddress()),
+            key.servicePort, key.protocol, service.backend());
+      } else {
+        LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served",
+            ConnectionLog.text(address), key.servicePort, key.protocol, String.valueOf(bound.cause().getMessage()));
+      }
+    }
+    listeners.put(key, new Listener(key, channels, relays));
+  }
+
+  private int listenPort(int servicePort) {
+    int port = config.listenPort(servicePort);
+    if (port > 0 && port < 1024 && !mayBindLowPorts) {
+      int shifted = port + UNPRIVILEGED_SHIFT;
+      LOG.warn("port {} is privileged and porte is not root: listening on {} instead (use --port-offset to choose)",
+          port, shifted);
+      return shifted;
+    }
+    return port;
+  }
+
+  /** Called once per admitted connection when its client channel has closed. */
+  void closed(Connection c) {
+    tracker.remove(c);
+    tracker.release(c.source);
+    metrics.closed();
+    ConnectionLog.close(c.client.remoteAddress(), c.verdict().flow().portText(), c.verdict().open().decidedBy(),
+        c.bytesIn(), c.bytesOut(), c.millis(), c.closeReason());
+  }
+
+  PolicySnapshot snapshot() {
+    return snapshot;
+  }
+
+  GatewayConfig config() {
+    return config;
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  ConnectionTracker tracker() {
+    return tracker;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /** The policy in force. */
+  public Policy policy() {
+    return snapshot.policy;
+  }
+
+  /** {@code "epoll"} or {@code "nio"}. */
+  public String transportName() {
+    return transport.name;
+  }
+
+  /** The addresses a service is served on (empty when its port could not be bound). */
+  public synchronized List<InetSocketAddress> addresses(Protocol protocol, int servicePort) {
+    Listener l = listeners.get(new Key(protocol, servicePort));
+    List<InetSocketAddress> out = new ArrayList<>();
+    if (l != null) {
+      l.channels.forEach(ch -> out.add((InetSocketAddress) ch.localAddress()));
+    }
+    return out;
+  }
+
+  /** The first address a service is served on, or {@code null} when it is not served. */
+  public @Nullable InetSocketAddress address(Protocol protocol, int servicePort) {
+    List<InetSocketAddress> all = addresses(protocol, servicePort);
+    return all.isEmpty() ? null : all.get(0);
+  }
+
+  /** Admitted TCP connections open now. */
+  public int openConnections() {
+    return tracker.open();
+  }
+
+  /**
+   * Bytes the gateway has accepted for writing but the kernel has not yet taken, over all open
+   * connections: what backpressure keeps bounded when a reader is slow.
+   */
+  public long pendingOutboundBytes() {
+    long sum = 0;
+    for (Connection c : tracker.live()) {
+      sum += c.pendingBytes();
+    }
+    return sum;
+  }
+
+  /** Open UDP sessions, counted on their event loops. */
+  public int udpSessions() {
+    return onRelays(UdpRelay::sessionCount);
+  }
+
+  /** Expires idle UDP sessions now (the periodic sweep does the same); for tests with a fake ticker. */
+  void sweepUdp() {
+    onRelays(r -> {
+      r.sweep();
+      return 0;
+    });
+  }
+
+  private synchronized int onRelays(java.util.function.ToIntFunction<UdpRelay> task) {
+    int sum = 0;
+    for (Listener l : listeners.values()) {
+      for (int i = 0; i < l.relays.size(); i++) {
+        UdpRelay relay = l.relays.get(i);
+        try {
+          sum += l.channels.get(i).eventLoop().submit(() -> task.applyAsInt(relay)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while asking the UDP relays", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new IllegalStateException("UDP relay did not answer: " + e, e);
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** Stops listening, closes every connection and stops the event loops. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    listeners.values().forEach(l -> l.channels.forEach(ch -> ch.close().awaitUninterruptibly()));
+    listeners.clear();
+    new ArrayList<>(tracker.live()).forEach(c -> c.close("gateway stopped"));
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    LOG.info("gateway stopped");
+  }
+
+  @Override
+  public String toString() {
+    return "Gateway[" + transport.name + ", " + snapshot.policy.source() + ", open=" + tracker.open() + "]";
+  }
+}

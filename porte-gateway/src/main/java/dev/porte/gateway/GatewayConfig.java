@@ -1,0 +1,210 @@
+package dev.porte.gateway;
+
+import dev.porte.core.model.IpAddress;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
+
+/**
+ * How a {@link Gateway} listens and how much it admits. Immutable; build one with {@link
+ * #builder()}. Values are validated by {@link Builder#build()}: an impossible value throws an
+ * {@link IllegalArgumentException} that quotes it.
+ *
+ * <pre>
+ * GatewayConfig config = GatewayConfig.builder()
+ *     .bind(List.of(InetAddress.getLoopbackAddress()))
+ *     .listenPort(port -> port + 10000)        // serve 80 on 10080
+ *     .maxConnectionsPerSource(100)
+ *     .build();
+ * </pre>
+ *
+ * <p><b>Client aliases.</b> Loopback clients are always allowed (DESIGN.md, "Connections"), so
+ * on one machine every client would pass. {@link Builder#clientAlias} lets the demo and the tests
+ * say "judge connections from 127.0.0.2 as if they came from 198.51.100.7"; production leaves the
+ * map empty and every client is judged by its real address.
+ *
+ * <p>Thread-safe: immutable.
+ */
+public final class GatewayConfig {
+  private final List<InetAddress> bind;
+  private final IntUnaryOperator listenPort;
+  private final Duration connectTimeout;
+  private final Duration idleTimeout;
+  private final Duration udpIdleTimeout;
+  private final int maxConnections;
+  private final int maxConnectionsPerSource;
+  private final Map<IpAddress, IpAddress> clientAliases;
+  private final LongSupplier ticker;
+  private final int ioThreads;
+
+  private GatewayConfig(Builder b) {
+    this.bind = List.copyOf(b.bind);
+    this.listenPort = b.listenPort;
+    this.connectTimeout = b.connectTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.udpIdleTimeout = b.udpIdleTimeout;
+    this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerSource = b.maxConnectionsPerSource;
+    this.clientAliases = Map.copyOf(b.clientAliases);
+    this.ticker = b.ticker;
+    this.ioThreads = b.ioThreads;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The addresses every listener binds; empty means the dual-stack wildcard {@code ::}. */
+  public List<InetAddress> bind() {
+    return bind;
+  }
+
+  /** The port to listen on for a service port (0 = any free port, which tests use). */
+  public int listenPort(int servicePort) {
+    return listenPort.applyAsInt(servicePort);
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public Duration udpIdleTimeout() {
+    return udpIdleTimeout;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public int maxConnectionsPerSource() {
+    return maxConnectionsPerSource;
+  }
+
+  /** The address a client is judged by: its alias when it has one, else itself. */
+  public IpAddress judgedAs(IpAddress client) {
+    return clientAliases.getOrDefault(client, client);
+  }
+
+  public Map<IpAddress, IpAddress> clientAliases() {
+    return clientAliases;
+  }
+
+  /** Monotonic nanoseconds for UDP session expiry; tests inject a fake one. */
+  public LongSupplier ticker() {
+    return ticker;
+  }
+
+  /** Event loop threads; 0 means Netty's default (twice the cores). */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  /** Collects settings; not thread-safe. */
+  public static final class Builder {
+    private List<InetAddress> bind = List.of();
+    private IntUnaryOperator listenPort = IntUnaryOperator.identity();
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    private Duration udpIdleTimeout = Duration.ofSeconds(60);
+    private int maxConnections = 50_000;
+    private int maxConnectionsPerSource = 1_000;
+    private Map<IpAddress, IpAddress> clientAliases = Map.of();
+    private LongSupplier ticker = System::nanoTime;
+    private int ioThreads;
+
+    private Builder() {}
+
+    public Builder bind(List<InetAddress> addresses) {
+      this.bind = List.copyOf(addresses);
+      return this;
+    }
+
+    public Builder listenPort(IntUnaryOperator mapping) {
+      this.listenPort = Objects.requireNonNull(mapping, "listenPort");
+      return this;
+    }
+
+    /** Listens on service port + {@code offset}: {@code --port-offset 10000} serves 80 on 10080. */
+    public Builder portOffset(int offset) {
+      if (offset < 0 || offset > 65535) {
+        throw new IllegalArgumentException("port offset must be in [0, 65535]: " + offset);
+      }
+      return listenPort(port -> {
+        int mapped = port + offset;
+        if (mapped > 65535) {
+          throw new IllegalArgumentException("service port " + port + " + offset " + offset + " is past 65535");
+        }
+        return mapped;
+      });
+    }
+
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = positive("connect timeout", value);
+      return this;
+    }
+
+    public Builder idleTimeout(Duration value) {
+      this.idleTimeout = positive("idle timeout", value);
+      return this;
+    }
+
+    public Builder udpIdleTimeout(Duration value) {
+      this.udpIdleTimeout = positive("UDP idle timeout", value);
+      return this;
+    }
+
+    public Builder maxConnections(int value) {
+      this.maxConnections = atLeastOne("max connections", value);
+      return this;
+    }
+
+    public Builder maxConnectionsPerSource(int value) {
+      this.maxConnectionsPerSource = atLeastOne("max connections per source", value);
+      return this;
+    }
+
+    public Builder clientAlias(Map<IpAddress, IpAddress> aliases) {
+      this.clientAliases = Map.copyOf(aliases);
+      return this;
+    }
+
+    public Builder ticker(LongSupplier value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    public Builder ioThreads(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("io threads must be 0 (default) or more: " + value);
+      }
+      this.ioThreads = value;
+      return this;
+    }
+
+    public GatewayConfig build() {
+      return new GatewayConfig(this);
+    }
+
+    private static Duration positive(String name, Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return value;
+    }
+
+    private static int atLeastOne(String name, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1: " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.porte.gateway;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of an admitted connection: dials the backend on the client's own event loop,
+ * then moves the client's bytes to it one read at a time. The channels run with AUTO_READ off, and
+ * the next read is asked for only when the last write has been taken by the backend socket, so a
+ * slow backend slows the client down instead of filling the gateway's memory (Netty's proxy
+ * pattern). Not sharable: one per connection.
+ */
+final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayFrontendHandler.class);
+
+  private final Gateway gateway;
+  private final Connection connection;
+  // Touched only on this channel's event loop (the backend shares it), so no volatile needed.
+  private @Nullable Channel backend;
+
+  RelayFrontendHandler(Gateway gateway, Connection connection) {
+    this.gateway = gateway;
+    this.connection = connection;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    Channel client = ctx.channel();
+    Bootstrap bootstrap = new Bootstrap()
+        .group(client.eventLoop())
+        .channel(gateway.transport().socket)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .option(ChannelOption.TCP_NODELAY, true) // relay small writes at once, as the client side does
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) gateway.config().connectTimeout().toMillis())
+        // Resolved at policy load; an unresolved one fails at once instead of a lookup on the loop.
+        .resolver(NoopAddressResolverGroup.INSTANCE)
+        .handler(new RelayBackendHandler(gateway, connection, client));
+    ChannelFuture connect = bootstrap.connect(connection.backendAddress);
+    backend = connect.channel();
+    connection.backend(backend);
+    connect.addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        client.read();
+        f.channel().read(); // a backend may speak first (an SSH banner)
+      } else {
+        String why = f.cause() == null ? "unknown" : String.valueOf(f.cause().getMessage());
+        LOG.warn("backend {} for {} is unreachable ({}): closing the client connection",
+            connection.service.backend(), connection.verdict().flow().portText(), why);
+        connection.closeReason("backend unreachable: " + why);
+        Relay.closeGently(client);
+      }
+    });
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Channel out = backend;
+    if (out == null || !out.isActive()) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    int n = ((ByteBuf) msg).readableBytes();
+    connection.addIn(n);
+    gateway.metrics().bytesIn(n);
+    out.writeAndFlush(msg).addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        ctx.channel().read();
+      } else {
+        f.channel().close();
+      }
+    });
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      Channel out = backend;
+      if (out != null) {
+        Relay.halfClose(ctx.channel(), out);
+      } else {
+        ctx.close();
+      }
+    } else if (evt instanceof IdleStateEvent) {
+      connection.close("idle for " + gateway.config().idleTimeout().toSeconds() + " s");
+    } else {
+      ReferenceCountUtil.release(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Channel out = backend;
+    if (out != null) {
+      Relay.closeOnFlush(out);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("client connection {} failed", ctx.channel(), cause);
+    connection.close("client error: " + cause.getMessage());
+  }
+}

@@ -1,0 +1,211 @@
+package dev.porte.gateway;
+
+import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.model.Flow;
+import dev.porte.core.model.IpAddress;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ServiceBinding;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays the datagrams of one UDP service. Each datagram is judged (UDP has no accept); an admitted
+ * client address and port gets a session, a socket connected to the backend, whose replies go back
+ * to the client while the outbound verdict allows them. Sessions idle longer than the configured
+ * timeout are swept, measured on the injected ticker so tests can advance time.
+ *
+ * <p>Confined to the listening channel's event loop: every session socket is created on that same
+ * loop, and {@link #sweep} and {@link #rejudge} are submitted to it, so the session map needs no
+ * lock. Every dropped datagram is released; the shared listening channel is never closed on error.
+ */
+final class UdpRelay extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(UdpRelay.class);
+
+  private final Gateway gateway;
+  private final int servicePort;
+  private final Map<InetSocketAddress, UdpSession> sessions = new HashMap<>();
+  private Channel listener;
+
+  UdpRelay(Gateway gateway, int servicePort) {
+    this.gateway = gateway;
+    this.servicePort = servicePort;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    listener = ctx.channel();
+    long period = Math.max(100, gateway.config().udpIdleTimeout().toMillis() / 4);
+    ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    DatagramPacket packet = (DatagramPacket) msg;
+    InetSocketAddress sender = packet.sender();
+    PolicySnapshot snapshot = gateway.snapshot();
+    ServiceBinding service = snapshot.service(Protocol.UDP, servicePort);
+    if (service == null) {
+      packet.release();
+      return;
+    }
+    IpAddress source = Addresses.of(sender.getAddress());
+    IpAddress judged = gateway.config().judgedAs(source);
+    ConnectionVerdict verdict = snapshot.engine.connect(Flow.inbound(Protocol.UDP, servicePort, judged));
+    UdpSession session = sessions.get(sender);
+    if (!verdict.admitted()) {
+      gateway.metrics().decided(verdict.flow(), verdict.open());
+      // Logged at debug: a flood of refused datagrams must not become a flood of log lines.
+      LOG.debug("udp datagram from {} to {} refused ({})", sender, servicePort, verdict.open().decidedBy());
+      packet.release();
+      if (session != null) {
+        close(session, "policy no longer allows it");
+      }
+      return;
+    }
+    int n = packet.content().readableBytes();
+    gateway.metrics().bytesIn(n);
+    if (session == null) {
+      gateway.metrics().decided(verdict.flow(), verdict.open());
+      ConnectionLog.decision(sender, source, judged, verdict);
+      session = open(ctx, sender, service, snapshot.backend(service), verdict);
+    }
+    session.verdict = verdict;
+    session.lastSeen = gateway.config().ticker().getAsLong();
+    session.bytesIn += n;
+    UdpSession s = session;
+    if (s.ready.isSuccess()) {
+      s.channel.writeAndFlush(packet.content());
+    } else {
+      s.ready.addListener((ChannelFuture f) -> {
+        if (f.isSuccess()) {
+          s.channel.writeAndFlush(packet.content());
+        } else {
+          packet.release();
+        }
+      });
+    }
+  }
+
+  private UdpSession open(ChannelHandlerContext ctx, InetSocketAddress client, ServiceBinding service,
+      InetSocketAddress backend, ConnectionVerdict verdict) {
+    UdpSession session = new UdpSession(client, verdict, gateway.config().ticker().getAsLong());
+    Bootstrap bootstrap = new Bootstrap()
+        .group(ctx.channel().eventLoop())
+        .channel(gateway.transport().datagram)
+        .resolver(NoopAddressResolverGroup.INSTANCE)
+        .handler(new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext backendCtx, Object msg) {
+            reply(session, (DatagramPacket) msg);
+          }
+
+          @Override
+          public void exceptionCaught(ChannelHandlerContext backendCtx, Throwable cause) {
+            // ICMP port unreachable from a backend that is down arrives here; the session stays
+            // until it idles out, as the client may retry.
+            LOG.debug("udp backend {} for {}: {}", service.backend(), client, cause.toString());
+          }
+        });
+    session.ready = bootstrap.connect(backend);
+    session.channel = session.ready.channel();
+    sessions.put(client, session);
+    return session;
+  }
+
+  private void reply(UdpSession session, DatagramPacket packet) {
+    if (!session.verdict.dataFlows() || !listener.isActive()) {
+      gateway.metrics().replyBlocked();
+      packet.release();
+      return;
+    }
+    int n = packet.content().readableBytes();
+    session.bytesOut += n;
+    session.lastSeen = gateway.config().ticker().getAsLong();
+    gateway.metrics().bytesOut(n);
+    listener.writeAndFlush(new DatagramPacket(packet.content(), session.client));
+  }
+
+  /** Closes sessions idle for longer than the timeout; runs on the event loop. */
+  void sweep() {
+    long now = gateway.config().ticker().getAsLong();
+    long limit = gateway.config().udpIdleTimeout().toNanos();
+    List<UdpSession> idle = new ArrayList<>();
+    for (UdpSession s : sessions.values()) {
+      if (now - s.lastSeen >= limit) {
+        idle.add(s);
+      }
+    }
+    idle.forEach(s -> close(s, "idle"));
+  }
+
+  /** Re-judges every session against a new policy; runs on the event loop. */
+  void rejudge(PolicySnapshot snapshot) {
+    List<UdpSession> refused = new ArrayList<>();
+    for (UdpSession s : sessions.values()) {
+      ConnectionVerdict v = snapshot.engine.connect(s.verdict.flow());
+      if (!v.admitted() || snapshot.service(Protocol.UDP, servicePort) == null) {
+        refused.add(s);
+      } else {
+        s.verdict = v;
+      }
+    }
+    refused.forEach(s -> close(s, "policy reload: no longer allowed"));
+  }
+
+  int sessionCount() {
+    return sessions.size();
+  }
+
+  private void close(UdpSession s, String reason) {
+    sessions.remove(s.client);
+    s.channel.close();
+    ConnectionLog.close(s.client, servicePort + "/udp", s.verdict.open().decidedBy(), s.bytesIn, s.bytesOut,
+        TimeUnit.NANOSECONDS.toMillis(gateway.config().ticker().getAsLong() - s.started), reason);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    new ArrayList<>(sessions.values()).forEach(s -> close(s, "gateway stopped listening"));
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Never close the shared listening channel: one bad datagram must not stop the service.
+    LOG.debug("udp listener {}: {}", servicePort, cause.toString());
+  }
+
+  /** One client address and port and its socket towards the backend. Event-loop confined. */
+  static final class UdpSession {
+    final InetSocketAddress client;
+    final long started;
+    ConnectionVerdict verdict;
+    long lastSeen;
+    long bytesIn;
+    long bytesOut;
+    ChannelFuture ready;
+    Channel channel;
+
+    UdpSession(InetSocketAddress client, ConnectionVerdict verdict, long now) {
+      this.client = client;
+      this.verdict = verdict;
+      this.started = now;
+      this.lastSeen = now;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.porte.gateway;
+
+import static dev.porte.gateway.Fixtures.CIRCLE_LOCAL;
+import static dev.porte.gateway.Fixtures.config;
+import static dev.porte.gateway.Fixtures.connectFrom;
+import static dev.porte.gateway.Fixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.porte.core.model.Protocol;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Bad input costs the one service or client it concerns; everyone else is still served. */
+class BadInputIT {
+  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+  private final List<Logger> loggers = List.of(
+      (Logger) LoggerFactory.getLogger(Gateway.class), (Logger) LoggerFactory.getLogger(PolicySnapshot.class));
+
+  @BeforeEach
+  void capture() {
+    lines.start();
+    loggers.forEach(l -> l.addAppender(lines));
+  }
+
+  @AfterEach
+  void release() {
+    loggers.forEach(l -> l.detachAppender(lines));
+  }
+
+  private List<String> logged() {
+    return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  private static void echoes(Socket s) throws IOException {
+    s.getOutputStream().write("ok?".getBytes());
+    assertThat(new String(s.getInputStream().readNBytes(3))).isEqualTo("ok?");
+  }
+
+  @Test
+  void aPortInUseIsLoggedAndTheOtherServicesAreServed() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String yaml = "inbound:\n  - allow: [7/tcp, 9/tcp]\nservices:\n"
+          + "  7: { to: 127.0.0.1:" + echo.port() + " }\n  9: { to: 127.0.0.1:" + echo.port() + " }\n";
+      try (Gateway gateway = Gateway.start(policy(yaml),
+          config().listenPort(port -> port == 9 ? taken.getLocalPort() : 0).build())) {
+        assertThat(gateway.address(Protocol.TCP, 9)).isNull();
+        assertThat(logged()).anySatisfy(line -> assertThat(line)
+            .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for 9/tcp")
+            .contains("the other services are still served"));
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+          echoes(s);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBackendThatDoesNotResolveClosesItsClientsAndNobodyElses() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+      String yaml = "inbound:\n  - allow: [7/tcp, 9/tcp]\nservices:\n"
+          + "  7: { to: 127.0.0.1:" + echo.port() + " }\n  9: { to: no-such-backend.invalid:9 }\n";
+      try (Gateway gateway = Gateway.start(policy(yaml), config().build())) {
+        assertThat(logged()).anySatisfy(line -> assertThat(line)
+            .contains("backend no-such-backend.invalid:9 of service 9 does not resolve"));
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 9))) {
+          s.getOutputStream().write("anyone?".getBytes());
+          assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+          echoes(s);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+      }
+    }
+  }
+
+  @Test
+  void aClientThatSendsGarbageOnlyAffectsItself() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy("inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + echo.port() + " }\n"),
+            config().build());
+        Socket steady = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      echoes(steady);
+      byte[] garbage = new byte[200_000];
+      new java.util.Random(4).nextBytes(garbage);
+      try (Socket noisy = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+        noisy.getOutputStream().write(garbage);
+        noisy.setSoLinger(true, 0); // and vanish with a reset, mid-stream
+      }
+      echoes(steady);
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 1);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.porte.gateway;
+
+import static dev.porte.gateway.Fixtures.CIRCLE_LOCAL;
+import static dev.porte.gateway.Fixtures.DIAMOND_LOCAL;
+import static dev.porte.gateway.Fixtures.config;
+import static dev.porte.gateway.Fixtures.connectFrom;
+import static dev.porte.gateway.Fixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.porte.core.model.Protocol;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Caps, timeouts and backpressure: what keeps one client from taking the gateway down. */
+class LimitsIT {
+  private static String echoPolicy(int backendPort) {
+    return "inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + backendPort + " }\n";
+  }
+
+  private static void roundTrip(Socket s, String text) throws IOException {
+    s.getOutputStream().write(text.getBytes());
+    byte[] back = s.getInputStream().readNBytes(text.length());
+    assertThat(new String(back)).isEqualTo(text);
+  }
+
+  @Test
+  void aSourceThatOpensManyConnectionsIsCapped() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy(echoPolicy(echo.port())), config().maxConnectionsPerSource(3).build())) {
+      InetSocketAddress at = gateway.address(Protocol.TCP, 7);
+      List<Socket> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          Socket s = connectFrom(CIRCLE_LOCAL, at);
+          held.add(s);
+          roundTrip(s, "hello " + i);
+        }
+        // The RST may arrive while connect() is still finishing, or at the first read.
+        assertThatThrownBy(() -> {
+          try (Socket fourth = connectFrom(CIRCLE_LOCAL, at)) {
+            fourth.getInputStream().read();
+          }
+        }).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+        assertThat(gateway.metrics().limited()).isEqualTo(1);
+        // The cap is per source: another client still gets in.
+        try (Socket other = connectFrom(DIAMOND_LOCAL, at)) {
+          roundTrip(other, "other source");
+        }
+        held.remove(0).close();
+        await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 2);
+        try (Socket again = connectFrom(CIRCLE_LOCAL, at)) {
+          roundTrip(again, "a slot came free");
+        }
+        assertThat(echo.connections).hasValue(5);
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void theGlobalCapHoldsAcrossSources() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy(echoPolicy(echo.port())), config().maxConnections(2).build());
+        Socket a = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7));
+        Socket b = connectFrom(DIAMOND_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      roundTrip(a, "a");
+      roundTrip(b, "b");
+      assertThatThrownBy(() -> {
+        try (Socket c = connectFrom("127.0.0.4", gateway.address(Protocol.TCP, 7))) {
+          c.getInputStream().read();
+        }
+      }).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+    }
+  }
+
+  @Test
+  void anIdleConnectionIsClosed() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy(echoPolicy(echo.port())), config().idleTimeout(Duration.ofMillis(300)).build());
+        Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      roundTrip(s, "then silence");
+      // Nothing more is sent: the gateway closes the connection once it has been idle 300 ms.
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+    }
+  }
+
+  @Test
+  void aSlowReaderDoesNotFillTheGatewaysMemory() throws IOException {
+    long total = 1L << 30; // far more than every socket buffer on the path can hold
+    try (TestBackends.Tcp flood = TestBackends.Tcp.flood(total);
+        Gateway gateway = Gateway.start(policy(echoPolicy(flood.port())), config().build());
+        Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      s.setReceiveBufferSize(64 * 1024);
+      // The client reads nothing. The backend fills the socket buffers, then must stall: the
+      // gateway reads from it only after its last write to the client has gone.
+      await().atMost(Duration.ofSeconds(5)).until(() -> flood.sent.get() > 1 << 20);
+      long bound = 2L << 20;
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+          .until(() -> gateway.pendingOutboundBytes() < bound);
+      assertThat(flood.sent.get()).isLessThan(64L << 20);
+      // Now read some: the flow resumes, so the stall was backpressure and not a broken relay.
+      long before = flood.sent.get();
+      byte[] buf = new byte[1 << 16];
+      long read = 0;
+      while (read < 32L << 20) {
+        int n = s.getInputStream().read(buf);
+        assertThat(n).isPositive();
+        read += n;
+      }
+      assertThat(flood.sent.get()).isGreaterThan(before);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.porte.gateway;
+
+import static dev.porte.gateway.Fixtures.CIRCLE_LOCAL;
+import static dev.porte.gateway.Fixtures.DIAMOND_LOCAL;
+import static dev.porte.gateway.Fixtures.config;
+import static dev.porte.gateway.Fixtures.connectFrom;
+import static dev.porte.gateway.Fixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.porte.core.model.Protocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** A new policy swaps in atomically; admitted connections it still allows are not dropped. */
+class ReloadIT {
+  private static String policyFor(int backendPort, String inboundFrom, String extra) {
+    return "inbound:\n  - allow: 7/tcp\n    from: " + inboundFrom + "\n" + extra
+        + "services:\n  7: { to: 127.0.0.1:" + backendPort + " }\n";
+  }
+
+  @Test
+  void reloadsUnderTrafficDropNothingThePolicyStillAllows() throws Exception {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy(policyFor(echo.port(), "198.51.100.0/24", "")), config().build())) {
+      InetSocketAddress at = gateway.address(Protocol.TCP, 7);
+      int clients = 40;
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong roundTrips = new AtomicLong();
+      ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        Thread t = new Thread(() -> {
+          try (Socket s = connectFrom(CIRCLE_LOCAL, at)) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] msg = new byte[512];
+            while (!stop.get()) {
+              out.write(msg);
+              byte[] back = in.readNBytes(msg.length);
+              if (back.length != msg.length) {
+                throw new IOException("connection ended after " + back.length + " bytes");
+              }
+              roundTrips.incrementAndGet();
+            }
+          } catch (Throwable e) {
+            errors.add(e);
+          }
+        });
+        t.start();
+        threads.add(t);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> gateway.openConnections() == clients);
+      // Reload ten times while traffic flows; each policy still admits the circle client.
+      for (int i = 0; i < 10; i++) {
+        long before = roundTrips.get();
+        String comment = "    comment: reload " + i + "\n";
+        gateway.reload(policy(policyFor(echo.port(), "198.51.100.0/24\n" + comment, "")));
+        await().atMost(Duration.ofSeconds(3)).until(() -> roundTrips.get() > before + clients);
+      }
+      assertThat(errors).isEmpty();
+      assertThat(gateway.openConnections()).isEqualTo(clients);
+
+      // Now a policy that no longer admits the circle client: its connections are closed.
+      gateway.reload(policy(policyFor(echo.port(), "203.0.113.0/24", "")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> gateway.openConnections() == 0);
+      stop.set(true);
+      for (Thread t : threads) {
+        t.join(5000);
+      }
+      assertThat(errors).hasSize(clients);
+      // And the diamond client, now admitted, gets in.
+      try (Socket s = connectFrom(DIAMOND_LOCAL, at)) {
+        s.getOutputStream().write("x".getBytes());
+        assertThat(s.getInputStream().read()).isEqualTo('x');
+      }
+    }
+  }
+
+  @Test
+  void reloadAddsAndRemovesListenersAndWithholdsRepliesFromNowOn() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy(policyFor(echo.port(), "any", "")), config().build());
+        Socket kept = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      kept.getOutputStream().write("1".getBytes());
+      assertThat(kept.getInputStream().read()).isEqualTo('1');
+
+      String two = "inbound:\n  - allow: [7/tcp, 9/tcp]\noutbound:\n  - deny: 7/tcp\nservices:\n"
+          + "  7: { to: 127.0.0.1:" + echo.port() + " }\n  9: { to: 127.0.0.1:" + echo.port() + " }\n";
+      gateway.reload(policy(two));
+      assertThat(gateway.address(Protocol.TCP, 9)).isNotNull();
+      try (Socket nine = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 9))) {
+        nine.getOutputStream().write("9".getBytes());
+        assertThat(nine.getInputStream().read()).isEqualTo('9');
+      }
+      // The open connection on 7 is still admitted, but its replies may no longer leave.
+      kept.getOutputStream().write("2".getBytes());
+      assertThat(kept.getInputStream().read()).isEqualTo(-1);
+
+      gateway.reload(policy(policyFor(echo.port(), "any", "")));
+      assertThat(gateway.address(Protocol.TCP, 9)).isNull();
+    }
+  }
+
+  @Test
+  void anInvalidPolicyFileIsRejectedAndTheRunningOneStays(@TempDir Path dir) throws IOException {
+    Logger logger = (Logger) LoggerFactory.getLogger(PolicyReloader.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+      Path file = dir.resolve("porte.yaml");
+      Files.writeString(file, policyFor(echo.port(), "any", ""));
+      try (Gateway gateway = Gateway.start(dev.porte.core.policy.Policies.parser().load(file), config().build());
+          PolicyReloader reloader = new PolicyReloader(gateway, file)) {
+        reloader.watch(Duration.ofMillis(100));
+        Files.writeString(file, policyFor(echo.port(), "any", "").replace("7/tcp", "70000/tcp"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lines.list)
+            .extracting(ILoggingEvent::getFormattedMessage)
+            .anySatisfy(line -> assertThat(line).contains("rejected, the running policy stays").contains("70000")));
+        assertThat(reloader.reloadNow()).isFalse();
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+          s.getOutputStream().write("still".getBytes());
+          assertThat(new String(s.getInputStream().readNBytes(5))).isEqualTo("still");
+        }
+        // A valid edit is picked up by the watch.
+        Files.writeString(file, policyFor(echo.port(), "203.0.113.0/24", ""));
+        await().atMost(Duration.ofSeconds(5)).until(() -> gateway.policy().rules().get(0).remotesText().contains("203.0.113.0/24"));
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+          assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+      }
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.porte.gateway;
+
+import static dev.porte.gateway.Fixtures.CIRCLE_LOCAL;
+import static dev.porte.gateway.Fixtures.DIAMOND_LOCAL;
+import static dev.porte.gateway.Fixtures.ascii;
+import static dev.porte.gateway.Fixtures.config;
+import static dev.porte.gateway.Fixtures.connectFrom;
+import static dev.porte.gateway.Fixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.porte.core.model.Protocol;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The seed's verdicts on real TCP connections through the gateway. */
+class TcpVerdictsIT {
+  private static final String PAGE = "<h1>the circle client's page</h1>";
+  private static final byte[] GET = "GET / HTTP/1.1\r\nHost: porte\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private TestBackends.Http web;
+  private TestBackends.Tcp ssh;
+  private TestBackends.Tcp mysql;
+  private Gateway gateway;
+
+  @BeforeEach
+  void backends() throws IOException {
+    web = new TestBackends.Http(PAGE);
+    ssh = TestBackends.Tcp.banner("SSH-2.0-OpenSSH_9.2\r\n");
+    mysql = TestBackends.Tcp.echo();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    if (gateway != null) {
+      gateway.close();
+    }
+    web.close();
+    ssh.close();
+    mysql.close();
+  }
+
+  private String seed(String extra) {
+    return "defaults: { inbound: deny, outbound: allow }\n"
+        + "inbound:\n"
+        + "  - allow: http\n"
+        + "  - reject: 3306/tcp\n"
+        + extra
+        + "services:\n"
+        + "  80: { to: 127.0.0.1:" + web.port() + " }\n"
+        + "  22: { to: 127.0.0.1:" + ssh.port() + " }\n"
+        + "  3306: { to: 127.0.0.1:" + mysql.port() + " }\n";
+  }
+
+  private Gateway start(String yaml) {
+    gateway = Gateway.start(policy(yaml), config().build());
+    return gateway;
+  }
+
+  private static byte[] get(Socket s) throws IOException {
+    s.getOutputStream().write(GET);
+    return s.getInputStream().readAllBytes();
+  }
+
+  @Test
+  void circleClientGetsThePage() throws IOException {
+    start(seed(""));
+    try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+      String response = ascii(get(s));
+      assertThat(response).startsWith("HTTP/1.1 200").endsWith(PAGE);
+    }
+    assertThat(web.requests).hasValue(1);
+    assertThat(gateway.metrics().admittedByPort()).containsEntry("80/tcp", 1L);
+    await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+    assertThat(gateway.metrics().bytesIn()).isEqualTo(GET.length);
+    assertThat(gateway.metrics().bytesOut()).isGreaterThan(PAGE.length());
+  }
+
+  @Test
+  void diamondClientIsDroppedAtPort22ThoughTheServiceRuns() throws IOException {
+    start(seed(""));
+    try (Socket s = connectFrom(DIAMOND_LOCAL, gateway.address(Protocol.TCP, 22))) {
+      // Deny: the gateway closes without a word. The client sees end of stream and no byte of
+      // the banner the backend would have sent.
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(ssh.connections).hasValue(0);
+    assertThat(gateway.metrics().refusedByPort()).containsEntry("22/tcp", 1L);
+    assertThat(gateway.metrics().decisionsByRule()).containsEntry("default policy deny", 1L);
+  }
+
+  @Test
+  void rejectedPortResetsTheConnection() throws IOException {
+    start(seed(""));
+    // The RST may arrive while connect() is still finishing, or at the first read.
+    assertThatThrownBy(() -> {
+      try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 3306))) {
+        s.getInputStream().read();
+      }
+    }).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+    assertThat(mysql.connections).hasValue(0);
+    assertThat(gateway.metrics().decisionsByRule()).containsEntry("test.yaml line 4 reject", 1L);
+  }
+
+  @Test
+  void outboundDeniedMeansTheRequestArrivesButNothingIsDownloaded() throws IOException {
+    start(seed("outbound:\n  - deny: 80/tcp\n"));
+    try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+      byte[] got = get(s);
+      assertThat(got).isEmpty();
+    }
+    // The service saw and answered the request; the gateway withheld the answer.
+    await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(web.requests).hasValue(1));
+    assertThat(gateway.metrics().repliesBlocked()).isGreaterThanOrEqualTo(1);
+    assertThat(gateway.metrics().bytesOut()).isZero();
+  }
+
+  @Test
+  void statefulRepliesLeaveWhateverTheOutboundRules() throws IOException {
+    start(seed("outbound:\n  - deny: 80/tcp\n").replace("defaults:", "replies: stateful\ndefaults:"));
+    try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+      assertThat(ascii(get(s))).endsWith(PAGE);
+    }
+  }
+
+  @Test
+  void backendDownGivesACleanCloseAndALogLine() throws IOException {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    Logger logger = (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      start("inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:" + closedPort + " }\n");
+      try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+        s.getOutputStream().write(GET);
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lines.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + closedPort).contains("unreachable")));
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
+  void halfCloseLetsTheLastBytesThrough() throws IOException {
+    start("inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + mysql.port() + " }\n");
+    byte[] payload = new byte[300_000];
+    for (int i = 0; i < payload.length; i++) {
+      payload[i] = (byte) i;
+    }
+    try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      s.setSoTimeout(10_000);
+      // Write from another thread: the echo comes back while we write, and both buffers are finite.
+      Thread writer = new Thread(() -> {
+        try {
+          OutputStream out = s.getOutputStream();
+          out.write(payload);
+          s.shutdownOutput();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      writer.start();
+      byte[] echoed = s.getInputStream().readAllBytes();
+      assertThat(echoed).isEqualTo(payload);
+    }
+    assertThat(mysql.received).hasValue(payload.length);
+  }
+}

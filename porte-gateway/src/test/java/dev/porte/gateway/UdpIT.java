@@ -1,0 +1,91 @@
+package dev.porte.gateway;
+
+import static dev.porte.gateway.Fixtures.CIRCLE_LOCAL;
+import static dev.porte.gateway.Fixtures.DIAMOND_LOCAL;
+import static dev.porte.gateway.Fixtures.config;
+import static dev.porte.gateway.Fixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.porte.core.model.Protocol;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** UDP: a verdict per datagram flow, sessions by client address and port, idle expiry. */
+class UdpIT {
+  private static String policyFor(int backendPort, String extra) {
+    return "inbound:\n  - allow: 53/udp\n    from: 198.51.100.0/24\n" + extra
+        + "services:\n  53: { to: 127.0.0.1:" + backendPort + ", proto: udp }\n";
+  }
+
+  private static DatagramSocket client(String local) throws IOException {
+    DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(local), 0));
+    s.setSoTimeout(1000);
+    return s;
+  }
+
+  private static String exchange(DatagramSocket s, InetSocketAddress to, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    s.send(new DatagramPacket(bytes, bytes.length, to));
+    DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+    s.receive(reply);
+    return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void allowedClientGetsRepliesAndDeniedClientNothing() throws IOException {
+    AtomicLong now = new AtomicLong();
+    try (TestBackends.UdpEcho echo = new TestBackends.UdpEcho(InetAddress.getLoopbackAddress());
+        Gateway gateway = Gateway.start(policy(policyFor(echo.port(), "")),
+            config().ticker(now::get).udpIdleTimeout(Duration.ofSeconds(30)).build());
+        DatagramSocket circle = client(CIRCLE_LOCAL);
+        DatagramSocket diamond = client(DIAMOND_LOCAL)) {
+      InetSocketAddress at = gateway.address(Protocol.UDP, 53);
+      assertThat(exchange(circle, at, "query 1")).isEqualTo("query 1");
+      assertThat(exchange(circle, at, "query 2")).isEqualTo("query 2");
+      assertThat(gateway.udpSessions()).isEqualTo(1);
+
+      assertThatThrownBy(() -> exchange(diamond, at, "let me in"))
+          .isInstanceOf(SocketTimeoutException.class)
+          .hasMessageContaining("timed out");
+      assertThat(echo.received).hasValue(2);
+      assertThat(gateway.udpSessions()).isEqualTo(1);
+      assertThat(gateway.metrics().refusedByPort()).containsEntry("53/udp", 1L);
+
+      // Idle expiry on the injected ticker: 29 s is not enough, 30 s is.
+      now.addAndGet(Duration.ofSeconds(29).toNanos());
+      gateway.sweepUdp();
+      assertThat(gateway.udpSessions()).isEqualTo(1);
+      now.addAndGet(Duration.ofSeconds(1).toNanos());
+      gateway.sweepUdp();
+      assertThat(gateway.udpSessions()).isZero();
+
+      // A new datagram opens a new session.
+      assertThat(exchange(circle, at, "query 3")).isEqualTo("query 3");
+      assertThat(gateway.udpSessions()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void outboundDeniedDatagramsReachTheServiceButNoReplyLeaves() throws IOException {
+    try (TestBackends.UdpEcho echo = new TestBackends.UdpEcho(InetAddress.getLoopbackAddress());
+        Gateway gateway = Gateway.start(policy(policyFor(echo.port(), "outbound:\n  - deny: 53/udp\n")), config().build());
+        DatagramSocket circle = client(CIRCLE_LOCAL)) {
+      InetSocketAddress at = gateway.address(Protocol.UDP, 53);
+      assertThatThrownBy(() -> exchange(circle, at, "query"))
+          .isInstanceOf(SocketTimeoutException.class)
+          .hasMessageContaining("timed out");
+      await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(echo.received).hasValue(1));
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.metrics().repliesBlocked() == 1);
+    }
+  }
+}
