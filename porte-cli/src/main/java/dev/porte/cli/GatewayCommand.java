@@ -59,33 +59,7 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Mixin PolicySource source;
 
-  @Option(names = "--listen", paramLabel = "ADDR",
-      description = "Address to listen on (repeatable). Default: every address (:: dual-stack), or 127.0.0.1 for the built-in example.")
-  List<String> listen = new ArrayList<>();
-
-  @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
-      description = "Listen on service port + N (10000 serves 80 on 10080). Default: ${DEFAULT-VALUE}.")
-  int portOffset;
-
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
-      description = "Concurrent connections in all. Default: ${DEFAULT-VALUE}.")
-  int maxConnections;
-
-  @Option(names = "--max-per-source", paramLabel = "N", defaultValue = "1000",
-      description = "Concurrent connections from one client address. Default: ${DEFAULT-VALUE}.")
-  int maxPerSource;
-
-  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
-      description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
-  int idleSeconds;
-
-  @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
-      description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
-  int ioThreads;
-
-  @Option(names = "--client-alias", paramLabel = "LOCAL=AS",
-      description = "Judge clients from LOCAL as if they came from AS (for trying rules on one machine: loopback is always allowed).")
-  List<String> aliases = new ArrayList<>();
+  @Mixin GatewayOptions gateway;
 
   @Option(names = "--stop-after", paramLabel = "SECONDS", hidden = true,
       description = "Stop by itself after this many seconds (tests).")
@@ -99,7 +73,7 @@ final class GatewayCommand implements Callable<Integer> {
     PolicySource.Loaded loaded = source.load();
     SampleBackends samples = null;
     Policy policy = loaded.policy();
-    List<String> bind = listen;
+    List<String> bind = gateway.listen;
     if (loaded.builtIn()) {
       samples = new SampleBackends();
       String text = BUILT_IN_POLICY.replace("${WEB}", Integer.toString(samples.webPort()))
@@ -116,7 +90,7 @@ final class GatewayCommand implements Callable<Integer> {
       throw new PorteException(ErrorCode.USAGE, loaded.origin() + " has no services: nothing for the gateway to serve "
           + "(add e.g. 'services: { 80: { to: 127.0.0.1:8080 } }')");
     }
-    GatewayConfig config = config(bind);
+    GatewayConfig config = gateway.builder(bind).build();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -160,39 +134,6 @@ final class GatewayCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private GatewayConfig config(List<String> bind) {
-    List<InetAddress> addresses = new ArrayList<>();
-    for (String a : bind) {
-      IpAddress.parse(a); // an address, not a host name: errors quote it
-      try {
-        addresses.add(InetAddress.getByName(a));
-      } catch (UnknownHostException e) {
-        throw new PorteException(ErrorCode.INVALID_ADDRESS, "cannot listen on '" + a + "': " + e.getMessage(), e);
-      }
-    }
-    Map<IpAddress, IpAddress> alias = new HashMap<>();
-    for (String pair : aliases) {
-      int eq = pair.indexOf('=');
-      if (eq < 0) {
-        throw new PorteException(ErrorCode.USAGE, "--client-alias wants LOCAL=AS, e.g. 127.0.0.2=198.51.100.7: '" + pair + "'");
-      }
-      alias.put(IpAddress.parse(pair.substring(0, eq)), IpAddress.parse(pair.substring(eq + 1)));
-    }
-    try {
-      return GatewayConfig.builder()
-          .bind(addresses)
-          .portOffset(portOffset)
-          .maxConnections(maxConnections)
-          .maxConnectionsPerSource(maxPerSource)
-          .idleTimeout(Duration.ofSeconds(idleSeconds))
-          .clientAlias(alias)
-          .ioThreads(ioThreads)
-          .build();
-    } catch (IllegalArgumentException e) {
-      throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
-    }
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

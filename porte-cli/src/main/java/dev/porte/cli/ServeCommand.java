@@ -1,7 +1,14 @@
 package dev.porte.cli;
 
 import dev.porte.server.ConsoleAddress;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ServiceBinding;
+import dev.porte.gateway.Gateway;
 import dev.porte.server.PorteServer;
+import dev.porte.server.ServedGateway;
+import java.net.InetSocketAddress;
+import java.util.List;
+import picocli.CommandLine.Mixin;
 import dev.porte.server.ServerConfig;
 import dev.porte.server.store.AppliedPolicy;
 import dev.porte.server.store.StoreLocation;
@@ -16,18 +23,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code porte serve}: the store, the REST API and the metrics in one process, until it is
- * stopped (Ctrl-C, SIGTERM, or an interrupt of the calling thread, as the tests do).
- *
- * <p>Seam: the gateway and the web console are wired in here by the merger; the gateway takes
- * {@link PorteServer#policyInForce()} and {@link PorteServer#connectionLog()}.
+ * {@code porte serve}: the gateway, the store, the REST API, the web console and the metrics in
+ * one process, until it is stopped (Ctrl-C, SIGTERM, or an interrupt of the calling thread, as
+ * the tests do). The gateway serves the policy in force and follows every version applied.
  */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs porte as a service: the policy history (an embedded SQLite database by default,",
-      "or PostgreSQL), the REST API with its OpenAPI description, and Prometheus metrics.",
+      "Runs porte as a service: the gateway on the policy in force, the policy history (an embedded",
+      "SQLite database by default, or PostgreSQL), the web console and REST API, and Prometheus metrics.",
       "With no policy stored yet it starts from the safe default (inbound closed, outbound open)."
     },
     footer = {
@@ -42,6 +47,22 @@ import picocli.CommandLine.Spec;
       "STATE_DIR is $XDG_STATE_HOME/porte, else ~/.local/state/porte."
     })
 final class ServeCommand implements Callable<Integer> {
+  /** What the gateway serves now; an applied version with other services changes it. */
+  static void describeGateway(PrintWriter out, Gateway gateway) {
+    List<ServiceBinding> services = gateway.policy().services();
+    if (services.isEmpty()) {
+      out.println("gateway: the policy in force defines no services, so no port is served yet (add services: and apply)");
+      return;
+    }
+    for (ServiceBinding s : services) {
+      for (Protocol p : s.protocols()) {
+        InetSocketAddress at = gateway.address(p, s.port());
+        out.println("gateway: " + s.port() + "/" + p + " -> " + s.backend() + ": "
+            + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
+      }
+    }
+  }
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -58,6 +79,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the token file (and the default database) live.")
   @Nullable Path stateDir;
+
+  @Mixin GatewayOptions gateway;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -86,9 +109,11 @@ final class ServeCommand implements Callable<Integer> {
       }
     }, "porte-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (PorteServer server = PorteServer.start(config)) {
+    try (PorteServer server = PorteServer.start(config);
+        ServedGateway served = ServedGateway.start(server, gateway.builder(gateway.listen))) {
       AppliedPolicy applied = server.policyInForce().now().applied();
-      out.println("porte serve: API at " + server.url() + "api/ (OpenAPI: " + server.url() + "api/openapi.json, metrics: " + server.url() + "metrics)");
+      out.println("porte serve: console at " + server.url() + " (API: " + server.url() + "api/, OpenAPI: " + server.url()
+          + "api/openapi.json, metrics: " + server.url() + "metrics)");
       out.println("database: " + config.store().display());
       if (server.startedFromDefault()) {
         out.println("no policy was stored yet: serving the safe default (every inbound port closed, everything may leave) as version "
@@ -105,6 +130,7 @@ final class ServeCommand implements Callable<Integer> {
       if (!config.console().isLoopback()) {
         err.println("porte: the API listens on " + config.console() + ", beyond this host; every request from elsewhere needs the token");
       }
+      describeGateway(out, served.gateway());
       out.println("running; Ctrl-C stops");
       out.flush();
       try {

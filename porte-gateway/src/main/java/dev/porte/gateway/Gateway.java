@@ -207,6 +207,16 @@ public final class Gateway implements AutoCloseable {
     metrics.closed();
     ConnectionLog.close(c.client.remoteAddress(), c.verdict().flow().portText(), c.verdict().open().decidedBy(),
         c.bytesIn(), c.bytesOut(), c.millis(), c.closeReason());
+    report(c.verdict(), c.bytesIn(), c.bytesOut());
+  }
+
+  /** Hands a decided connection to the configured listener; its failure never reaches the relay. */
+  void report(ConnectionVerdict verdict, long bytesIn, long bytesOut) {
+    try {
+      config.listener().record(new ConnectionRecord(verdict, bytesIn, bytesOut));
+    } catch (RuntimeException e) {
+      LOG.warn("the connection listener failed on {}: {}", verdict.flow(), e.toString());
+    }
   }
 
   PolicySnapshot snapshot() {

@@ -40,6 +40,7 @@ public final class GatewayConfig {
   private final Map<IpAddress, IpAddress> clientAliases;
   private final LongSupplier ticker;
   private final int ioThreads;
+  private final ConnectionRecord.Listener listener;
 
   private GatewayConfig(Builder b) {
     this.bind = List.copyOf(b.bind);
@@ -52,6 +53,12 @@ public final class GatewayConfig {
     this.clientAliases = Map.copyOf(b.clientAliases);
     this.ticker = b.ticker;
     this.ioThreads = b.ioThreads;
+    this.listener = b.listener;
+  }
+
+  /** Who hears of every decided connection (the connection log of {@code porte serve}). */
+  public ConnectionRecord.Listener listener() {
+    return listener;
   }
 
   public static Builder builder() {
@@ -119,8 +126,15 @@ public final class GatewayConfig {
     private Map<IpAddress, IpAddress> clientAliases = Map.of();
     private LongSupplier ticker = System::nanoTime;
     private int ioThreads;
+    private ConnectionRecord.Listener listener = ConnectionRecord.Listener.NONE;
 
     private Builder() {}
+
+    /** Hears of every decided connection; it runs on event-loop threads and must not block. */
+    public Builder listener(ConnectionRecord.Listener value) {
+      this.listener = java.util.Objects.requireNonNull(value);
+      return this;
+    }
 
     public Builder bind(List<InetAddress> addresses) {
       this.bind = List.copyOf(addresses);

@@ -176,6 +176,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     s.channel.close();
     ConnectionLog.close(s.client, servicePort + "/udp", s.verdict.open().decidedBy(), s.bytesIn, s.bytesOut,
         TimeUnit.NANOSECONDS.toMillis(gateway.config().ticker().getAsLong() - s.started), reason);
+    gateway.report(s.verdict, s.bytesIn, s.bytesOut);
   }
 
   @Override

@@ -52,6 +52,11 @@ public final class PolicyInForce {
     listeners.add(listener);
   }
 
+  /** Stops calling {@code listener}. */
+  public void removeListener(Consumer<Snapshot> listener) {
+    listeners.remove(listener);
+  }
+
   private static Snapshot compile(AppliedPolicy applied) {
     // Stored versions were validated before they were stored; parsing again cannot fail unless
     // the catalogue changed between versions of porte, and then failing loudly is right.

@@ -1,0 +1,78 @@
+package dev.porte.cli;
+
+import dev.porte.core.error.ErrorCode;
+import dev.porte.core.error.PorteException;
+import dev.porte.core.model.IpAddress;
+import dev.porte.gateway.GatewayConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Where the gateway listens and its limits: shared by {@code porte gateway} and {@code porte serve}. */
+final class GatewayOptions {
+  @Option(names = "--listen", paramLabel = "ADDR",
+      description = "Address to listen on (repeatable). Default: every address (:: dual-stack), or 127.0.0.1 for the built-in example.")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
+      description = "Listen on service port + N (10000 serves 80 on 10080). Default: ${DEFAULT-VALUE}.")
+  int portOffset;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
+      description = "Concurrent connections in all. Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(names = "--max-per-source", paramLabel = "N", defaultValue = "1000",
+      description = "Concurrent connections from one client address. Default: ${DEFAULT-VALUE}.")
+  int maxPerSource;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
+  int idleSeconds;
+
+  @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+      description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
+  int ioThreads;
+
+  @Option(names = "--client-alias", paramLabel = "LOCAL=AS",
+      description = "Judge clients from LOCAL as if they came from AS (for trying rules on one machine: loopback is always allowed).")
+  List<String> aliases = new ArrayList<>();
+
+  /** The gateway's settings from these options, listening on {@code bind} (empty: every address). */
+  GatewayConfig.Builder builder(List<String> bind) {
+    List<InetAddress> addresses = new ArrayList<>();
+    for (String a : bind) {
+      IpAddress.parse(a); // an address, not a host name: errors quote it
+      try {
+        addresses.add(InetAddress.getByName(a));
+      } catch (UnknownHostException e) {
+        throw new PorteException(ErrorCode.INVALID_ADDRESS, "cannot listen on '" + a + "': " + e.getMessage(), e);
+      }
+    }
+    Map<IpAddress, IpAddress> alias = new HashMap<>();
+    for (String pair : aliases) {
+      int eq = pair.indexOf('=');
+      if (eq < 0) {
+        throw new PorteException(ErrorCode.USAGE, "--client-alias wants LOCAL=AS, e.g. 127.0.0.2=198.51.100.7: '" + pair + "'");
+      }
+      alias.put(IpAddress.parse(pair.substring(0, eq)), IpAddress.parse(pair.substring(eq + 1)));
+    }
+    try {
+      return GatewayConfig.builder()
+          .bind(addresses)
+          .portOffset(portOffset)
+          .maxConnections(maxConnections)
+          .maxConnectionsPerSource(maxPerSource)
+          .idleTimeout(Duration.ofSeconds(idleSeconds))
+          .clientAlias(alias)
+          .ioThreads(ioThreads);
+    } catch (IllegalArgumentException e) {
+      throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
+    }
+  }
+}

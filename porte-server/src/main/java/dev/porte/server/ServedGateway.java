@@ -1,0 +1,66 @@
+package dev.porte.server;
+
+import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.model.Flow;
+import dev.porte.gateway.ConnectionRecord;
+import dev.porte.gateway.Gateway;
+import dev.porte.gateway.GatewayConfig;
+import dev.porte.server.connections.ConnectionEvent;
+import dev.porte.server.connections.ConnectionLog;
+import java.util.function.Consumer;
+
+/**
+ * The gateway as {@code porte serve} runs it: started on the policy in force, reloaded whenever
+ * another version is applied (through the API or the console), and feeding every decided
+ * connection into the server's connection log and metrics.
+ *
+ * <p>Thread-safety: reloads arrive on the thread that applied the version; the gateway swaps its
+ * compiled policy atomically. Connection records arrive on the gateway's event loops and go to a
+ * log that never blocks them.
+ */
+public final class ServedGateway implements AutoCloseable {
+  private final PorteServer server;
+  private final Gateway gateway;
+  private final Consumer<PolicyInForce.Snapshot> reload;
+
+  private ServedGateway(PorteServer server, Gateway gateway) {
+    this.server = server;
+    this.gateway = gateway;
+    this.reload = snapshot -> gateway.reload(snapshot.policy());
+  }
+
+  /** Starts the gateway for {@code server}; {@code config} says where it listens and its limits. */
+  public static ServedGateway start(PorteServer server, GatewayConfig.Builder config) {
+    ConnectionLog log = server.connectionLog();
+    GatewayConfig withLog = config.listener(record -> log.record(event(server, record))).build();
+    Gateway gateway = Gateway.start(server.policyInForce().now().policy(), withLog);
+    ServedGateway served = new ServedGateway(server, gateway);
+    server.policyInForce().onChange(served.reload);
+    return served;
+  }
+
+  private static ConnectionEvent event(PorteServer server, ConnectionRecord record) {
+    ConnectionVerdict verdict = record.verdict();
+    Flow flow = verdict.flow();
+    return ConnectionEvent.of(
+        server.config().clock().instant(),
+        flow.direction(),
+        flow.protocol(),
+        flow.remote(),
+        flow.port(),
+        verdict.open().action(),
+        verdict.open().decidedBy(),
+        record.bytesIn(),
+        record.bytesOut());
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  @Override
+  public void close() {
+    server.policyInForce().removeListener(reload);
+    gateway.close();
+  }
+}
