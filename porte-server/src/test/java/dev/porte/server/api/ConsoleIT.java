@@ -115,6 +115,32 @@ final class ConsoleIT {
   }
 
   @Test
+  void aRuleAddedInTheConsoleOpensTheDoorForARealClient() throws Exception {
+    try (WebBehindGateway web = new WebBehindGateway(server)) {
+      Map<String, String> auth = Map.of("Authorization", "Bearer " + server.token().value());
+      Http.Answer served = http.post("/api/policy/versions", Http.json(Map.of("text", web.policy(8080, false), "message", "serve the web")), auth);
+      assertThat(served.status()).as(served.body()).isEqualTo(201);
+      assertThat(http.post("/api/policy/versions/2/apply", null, auth).status()).isEqualTo(200);
+      assertThat(web.fetch(8080)).as("the door is closed before the console opens it").isEmpty();
+
+      browser.get(server.url().toString());
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version 2"));
+      browser.findElement(By.id("token")).sendKeys(server.token().value());
+      new Select(browser.findElement(By.id("add-direction"))).selectByValue("inbound");
+      new Select(browser.findElement(By.id("add-action"))).selectByVisibleText("allow");
+      browser.findElement(By.id("add-port")).sendKeys("8080/tcp");
+      browser.findElement(By.id("add-button")).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "valid"));
+      browser.findElement(By.id("message")).sendKeys("open the web");
+      browser.findElement(By.id("apply-button")).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "saved and applied"));
+
+      assertThat(web.fetch(8080)).as("the applied rule opens the door for a real client").contains(WebBehindGateway.PAGE);
+      assertThat(web.requests).hasValue(1);
+    }
+  }
+
+  @Test
   void anInvalidPolicyShowsTheErrorWithItsLineAndIsNotStored() throws Exception {
     browser.get(server.url().toString());
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version 1"));
