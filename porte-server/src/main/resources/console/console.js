@@ -47,9 +47,57 @@ function fillRules(tableId, rules) {
   if (rules.length === 0) cell(body.insertRow(), 'no rules: the default applies to every port').colSpan = 6;
 }
 
+let lastDoors = [];
+let lastConnections = [];
+
+/** Draws the host as the seed does: its doors, who may come in, whether data may go out, who came. */
+function drawDoors() {
+  const host = $('doors');
+  host.replaceChildren();
+  if (lastDoors.length === 0) {
+    host.textContent = 'No door stands open and no service is defined: every inbound port is closed.';
+    return;
+  }
+  for (const d of lastDoors) {
+    const door = document.createElement('div');
+    const open = d.inbound === 'allow' || d.openTo.length > 0;
+    door.className = 'door ' + (open ? 'open' : 'closed');
+    const title = document.createElement('div');
+    title.className = 'door-port';
+    title.textContent = d.port + '/' + d.protocol;
+    const what = document.createElement('div');
+    what.className = 'door-service';
+    what.textContent = d.service ? 'serves ' + d.service : 'no service behind it';
+    const inbound = document.createElement('div');
+    inbound.className = d.inbound === 'allow' ? 'allow' : (d.openTo.length ? 'partly' : d.inbound);
+    inbound.textContent = d.inbound === 'allow' ? 'in: open to anyone'
+        : d.openTo.length ? 'in: open to ' + d.openTo.join(', ') : 'in: ' + d.inbound + ' (' + d.decidedBy + ')';
+    const outbound = document.createElement('div');
+    if (d.repliesLeave !== null) {
+      outbound.className = d.repliesLeave ? 'allow' : 'deny';
+      outbound.textContent = d.repliesLeave ? 'out: replies leave' : 'out: replies blocked (' + d.repliesDecidedBy + ')';
+    }
+    const clients = document.createElement('div');
+    clients.className = 'door-clients';
+    const seen = lastConnections.filter((c) => c.port === d.port && c.protocol === d.protocol).slice(0, 5);
+    for (const c of seen) {
+      const chip = document.createElement('span');
+      chip.className = 'chip ' + c.verdict;
+      chip.textContent = c.client + ' ' + (c.verdict === 'allow' ? '✓' : '✗');
+      chip.title = c.at + ' · ' + c.verdict + ' · ' + (c.rule || '') + ' · ' + c.bytesIn + '/' + c.bytesOut + ' bytes';
+      clients.append(chip);
+    }
+    if (seen.length === 0) clients.textContent = 'no recent clients';
+    door.append(title, what, inbound, outbound, clients);
+    host.append(door);
+  }
+}
+
 async function loadPolicy(replaceText) {
   const current = await api('GET', '/api/policy');
   const p = current.policy;
+  lastDoors = p.doors || [];
+  drawDoors();
   $('summary').textContent = 'version ' + current.version + ' · inbound default ' + p.defaults.inbound
       + ' · outbound default ' + p.defaults.outbound + ' · replies ' + p.replies;
   fillRules('inbound-rules', p.inbound);
@@ -79,10 +127,12 @@ async function loadHistory() {
 }
 
 async function loadConnections() {
-  const { connections } = await api('GET', '/api/connections?limit=50');
+  const { connections } = await api('GET', '/api/connections?limit=200');
+  lastConnections = connections;
+  drawDoors();
   const body = $('connections').tBodies[0];
   body.replaceChildren();
-  for (const c of connections) {
+  for (const c of connections.slice(0, 50)) {
     const row = body.insertRow();
     cell(row, c.at);
     cell(row, c.client);

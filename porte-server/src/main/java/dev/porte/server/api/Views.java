@@ -66,6 +66,7 @@ final class Views {
     json.put("replies", policy.replies().toString());
     json.put("inbound", rules(policy.rules(Direction.INBOUND)));
     json.put("outbound", rules(policy.rules(Direction.OUTBOUND)));
+    json.put("doors", Doors.of(policy));
     return json;
   }
 

@@ -137,6 +137,13 @@ final class ConsoleIT {
 
       assertThat(web.fetch(8080)).as("the applied rule opens the door for a real client").contains(WebBehindGateway.PAGE);
       assertThat(web.requests).hasValue(1);
+
+      // The picture of the host: door 8080 stands open, and the client who came through it shows.
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"), "in: open to anyone"));
+      assertThat(text("doors")).contains("8080/tcp").contains("serves 127.0.0.1:");
+      wait.withTimeout(Duration.ofSeconds(30))
+          .until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"), WebBehindGateway.JUDGED_AS + " ✓"));
+      assertThat(text("doors")).contains(WebBehindGateway.JUDGED_AS + " ✗");
     }
   }
 

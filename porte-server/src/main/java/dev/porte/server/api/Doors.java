@@ -1,0 +1,100 @@
+package dev.porte.server.api;
+
+import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.engine.ReferenceEvaluator;
+import dev.porte.core.model.Action;
+import dev.porte.core.model.Direction;
+import dev.porte.core.model.Flow;
+import dev.porte.core.model.IpAddress;
+import dev.porte.core.model.Policy;
+import dev.porte.core.model.PortSpec;
+import dev.porte.core.model.Protocol;
+import dev.porte.core.model.Rule;
+import dev.porte.core.model.ServiceBinding;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The seed's picture of a host, for the console: its doors (the ports it serves or that a rule
+ * opens), whether each stands open to anyone on the internet, to some networks only, or not at
+ * all, and whether data may leave through it towards a client. Verdicts come from the reference
+ * evaluator, so the picture never disagrees with {@code check}.
+ */
+final class Doors {
+  /** Stands for "anyone on the internet": an address no policy is likely to name (RFC 5737). */
+  private static final IpAddress ANYONE = IpAddress.parse("198.51.100.1");
+  private static final int MAX_DOORS = 48;
+  /** Ranges wider than this are not drawn port by port. */
+  private static final int MAX_RANGE = 8;
+
+  private Doors() {}
+
+  static List<Object> of(Policy policy) {
+    Map<String, Door> doors = new TreeMap<>();
+    for (ServiceBinding service : policy.services()) {
+      for (Protocol protocol : service.protocols()) {
+        doors.computeIfAbsent(key(protocol, service.port()), k -> new Door(protocol, service.port())).service = service.backend();
+      }
+    }
+    for (Rule rule : policy.rules(Direction.INBOUND)) {
+      if (!rule.enabled() || rule.action() != Action.ALLOW) {
+        continue;
+      }
+      for (PortSpec spec : rule.ports()) {
+        if (spec.protocol().hasPorts() && spec.range().size() <= MAX_RANGE) {
+          for (int port = spec.range().lo(); port <= spec.range().hi(); port++) {
+            int p = port;
+            doors.computeIfAbsent(key(spec.protocol(), port), k -> new Door(spec.protocol(), p));
+          }
+        }
+      }
+    }
+    ReferenceEvaluator evaluator = new ReferenceEvaluator(policy);
+    List<Object> list = new ArrayList<>();
+    for (Door door : doors.values()) {
+      if (list.size() == MAX_DOORS) {
+        break;
+      }
+      list.add(door.describe(policy, evaluator));
+    }
+    return list;
+  }
+
+  private static String key(Protocol protocol, int port) {
+    return String.format("%05d/%s", port, protocol);
+  }
+
+  private static final class Door {
+    final Protocol protocol;
+    final int port;
+    String service;
+
+    Door(Protocol protocol, int port) {
+      this.protocol = protocol;
+      this.port = port;
+    }
+
+    Map<String, Object> describe(Policy policy, ReferenceEvaluator evaluator) {
+      ConnectionVerdict anyone = evaluator.connect(Flow.inbound(protocol, port, ANYONE));
+      List<String> openTo = new ArrayList<>();
+      for (Rule rule : policy.rules(Direction.INBOUND)) {
+        if (rule.enabled() && rule.action() == Action.ALLOW && !rule.isAnywhere() && rule.matchesPort(protocol, port)) {
+          openTo.add(rule.remotesText());
+        }
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("port", port);
+      json.put("protocol", protocol.toString());
+      json.put("service", service);
+      json.put("inbound", anyone.open().action().toString());
+      json.put("decidedBy", anyone.open().decidedBy());
+      json.put("openTo", anyone.admitted() ? List.of("anyone") : openTo);
+      json.put("repliesLeave", anyone.admitted() ? anyone.data().allowed() : null);
+      json.put("repliesDecidedBy", anyone.admitted() ? anyone.data().decidedBy() : null);
+      return json;
+    }
+  }
+}
