@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code porte serve} in-process: it starts, answers over HTTP, says what it did, and stops. */
 class ServeCommandTest {
-  private static final Pattern URL = Pattern.compile("API at (http://127\\.0\\.0\\.1:[0-9]+/)api/");
+  private static final Pattern URL = Pattern.compile("console at (http://127\\.0\\.0\\.1:[0-9]+/) \\(API: ");
 
   @TempDir Path dir;
 
@@ -76,6 +76,7 @@ class ServeCommandTest {
     assertThat(output).contains("no policy was stored yet: serving the safe default (every inbound port closed, everything may leave) as version 1");
     assertThat(output).containsPattern("API token \\(shown this once; kept in .*api-token, mode 0600\\): [A-Za-z0-9_-]{43}");
     assertThat(output).contains("database: " + dir.resolve("porte.db"));
+    assertThat(output).contains("gateway: the policy in force defines no services, so no port is served yet");
     String token = Files.readString(dir.resolve("api-token")).strip();
     assertThat(output).contains(token);
 
