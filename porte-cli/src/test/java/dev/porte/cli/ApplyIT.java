@@ -156,7 +156,12 @@ class ApplyIT {
       Thread.sleep(250);
     }
     assertThat(kernelTable()).contains("tcp dport 4101").doesNotContain("tcp dport 4202");
-    assertThat(Files.readString(state.resolve("watchdog.log"))).contains("reverted to the previous ruleset");
+    // The watchdog says so after it has reverted: wait for its line, not just for the kernel.
+    Path log = state.resolve("watchdog.log");
+    while (!Files.readString(log).contains("reverted") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(Files.readString(log)).contains("reverted to the previous ruleset");
   }
 
   @Test

@@ -44,10 +44,11 @@ public final class PorteServer implements AutoCloseable {
   private final AccessToken token;
   private final ApiServer api;
   private final boolean startedFromDefault;
+  private final ServerMetrics metrics;
 
   private PorteServer(
       ServerConfig config, Database db, PolicyStore store, PolicyInForce live, AsyncConnectionLog connectionWriter,
-      ConnectionLog connectionLog, AccessToken token, ApiServer api, boolean startedFromDefault) {
+      ConnectionLog connectionLog, AccessToken token, ApiServer api, boolean startedFromDefault, ServerMetrics metrics) {
     this.config = config;
     this.db = db;
     this.store = store;
@@ -57,6 +58,7 @@ public final class PorteServer implements AutoCloseable {
     this.token = token;
     this.api = api;
     this.startedFromDefault = startedFromDefault;
+    this.metrics = metrics;
   }
 
   public static PorteServer start(ServerConfig config) {
@@ -75,7 +77,7 @@ public final class PorteServer implements AutoCloseable {
       ApiServer api = ApiServer.start(backend, config.console().host(), config.console().port());
       AsyncConnectionLog writer = new AsyncConnectionLog(logStore::recordAll, QUEUE_CAPACITY, metrics::connectionDropped);
       return new PorteServer(
-          config, db, store, live, writer, new MeteredConnectionLog(writer, metrics), token, api, fromDefault);
+          config, db, store, live, writer, new MeteredConnectionLog(writer, metrics), token, api, fromDefault, metrics);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -86,6 +88,11 @@ public final class PorteServer implements AutoCloseable {
   public URI url() {
     ConsoleAddress bound = new ConsoleAddress(config.console().host(), api.port());
     return URI.create("http://" + bound + "/");
+  }
+
+  /** The meters behind {@code /metrics}; the served gateway adds its gauges here. */
+  public ServerMetrics metrics() {
+    return metrics;
   }
 
   public AccessToken token() {

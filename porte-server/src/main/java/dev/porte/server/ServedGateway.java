@@ -35,6 +35,8 @@ public final class ServedGateway implements AutoCloseable {
     GatewayConfig withLog = config.listener(record -> log.record(event(server, record))).build();
     Gateway gateway = Gateway.start(server.policyInForce().now().policy(), withLog);
     ServedGateway served = new ServedGateway(server, gateway);
+    server.metrics().gauge("porte.connections.open", "Connections the gateway relays now", gateway::openConnections);
+    server.metrics().gauge("porte.udp.sessions", "UDP sessions the gateway holds now", gateway::udpSessions);
     server.policyInForce().onChange(served.reload);
     return served;
   }

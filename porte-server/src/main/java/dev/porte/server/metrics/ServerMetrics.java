@@ -39,6 +39,11 @@ public final class ServerMetrics {
         .register(registry);
   }
 
+  /** A value read at each scrape, such as the gateway's open connections. */
+  public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+
   /** Counts an event the connection log had no room for (it is still counted as a connection). */
   public void connectionDropped() {
     connectionsDropped.increment();

@@ -79,6 +79,7 @@ class ServedGatewayIT {
 
     String metrics = http.get("/metrics").body();
     assertThat(metrics).contains("porte_connections_total{").contains("verdict=\"deny\"").contains("verdict=\"allow\"");
+    assertThat(metrics).contains("porte_connections_open 0.0").contains("porte_udp_sessions 0.0");
   }
 
   @Test
