@@ -1,6 +1,7 @@
 package dev.porte.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,18 +152,12 @@ class ApplyIT {
     assertThat(applied.out()).contains("run 'porte confirm' before");
     assertThat(kernelTable()).contains("tcp dport 4202");
     assertThat(porte("status").out()).contains("waiting for 'porte confirm'");
-    // The CLI process is gone; only the detached watchdog can revert now.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (kernelTable().contains("tcp dport 4202") && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-    }
-    assertThat(kernelTable()).contains("tcp dport 4101").doesNotContain("tcp dport 4202");
-    // The watchdog says so after it has reverted: wait for its line, not just for the kernel.
+    // The CLI process is gone; only the detached watchdog can revert now, and it says so after.
     Path log = state.resolve("watchdog.log");
-    while (!Files.readString(log).contains("reverted") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(Files.readString(log)).contains("reverted to the previous ruleset");
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      assertThat(kernelTable()).contains("tcp dport 4101").doesNotContain("tcp dport 4202");
+      assertThat(Files.readString(log)).contains("reverted to the previous ruleset");
+    });
   }
 
   @Test
@@ -171,6 +167,7 @@ class ApplyIT {
     Run confirmed = porte("confirm");
     assertThat(confirmed.exit()).isZero();
     assertThat(confirmed.out()).startsWith("confirmed: the ruleset stays");
+    // Past the 2 s deadline the watchdog has woken, seen the confirmation, and left the table alone.
     Thread.sleep(4000);
     assertThat(kernelTable()).contains("tcp dport 4202");
     assertThat(porte("confirm").out()).contains("nothing to confirm");

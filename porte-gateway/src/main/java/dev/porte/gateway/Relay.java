@@ -2,12 +2,29 @@ package dev.porte.gateway;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 
-/** What both relay directions share: flushing before a close and passing a half-close on. */
+/** What both relay directions share: forwarding with backpressure, flushing before a close, passing a half-close on. */
 final class Relay {
   private Relay() {}
+
+  /**
+   * Writes {@code msg} to {@code to} and reads the next message from {@code from} only once it is
+   * written: read-after-write is the backpressure, so a slow side slows the other down instead of
+   * filling memory. A failed write closes the side that failed.
+   */
+  static void forward(ChannelHandlerContext from, Object msg, Channel to) {
+    to.writeAndFlush(msg).addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        from.channel().read();
+      } else {
+        f.channel().close();
+      }
+    });
+  }
 
   /** Closes {@code ch} once what is queued on it has been written. */
   static void closeOnFlush(Channel ch) {

@@ -2,7 +2,6 @@ package dev.porte.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -43,13 +42,7 @@ final class RelayBackendHandler extends ChannelInboundHandlerAdapter {
     int n = ((ByteBuf) msg).readableBytes();
     connection.addOut(n);
     gateway.metrics().bytesOut(n);
-    client.writeAndFlush(msg).addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        ctx.channel().read();
-      } else {
-        f.channel().close();
-      }
-    });
+    Relay.forward(ctx, msg, client);
   }
 
   @Override

@@ -75,13 +75,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     int n = ((ByteBuf) msg).readableBytes();
     connection.addIn(n);
     gateway.metrics().bytesIn(n);
-    out.writeAndFlush(msg).addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        ctx.channel().read();
-      } else {
-        f.channel().close();
-      }
-    });
+    Relay.forward(ctx, msg, out);
   }
 
   @Override

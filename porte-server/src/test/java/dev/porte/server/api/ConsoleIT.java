@@ -87,17 +87,8 @@ final class ConsoleIT {
     assertThat(text("summary")).contains("inbound default deny").contains("replies filtered");
     assertThat(text("inbound-rules")).contains("no rules: the default applies to every port");
 
-    browser.findElement(By.id("token")).sendKeys(server.token().value());
-    new Select(browser.findElement(By.id("add-direction"))).selectByValue("inbound");
-    new Select(browser.findElement(By.id("add-action"))).selectByVisibleText("allow");
-    browser.findElement(By.id("add-port")).sendKeys("8080/tcp");
-    browser.findElement(By.id("add-button")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "valid"));
+    allowInTheConsoleAndApply("8080/tcp", "open the second web server");
     assertThat(browser.findElement(By.id("editor")).getDomProperty("value")).contains("inbound:\n  - allow: 8080/tcp\n");
-
-    browser.findElement(By.id("message")).sendKeys("open the second web server");
-    browser.findElement(By.id("apply-button")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "saved and applied"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbound-rules"), "8080/tcp"));
     assertThat(text("summary")).contains("version 2");
 
@@ -125,15 +116,7 @@ final class ConsoleIT {
 
       browser.get(server.url().toString());
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version 2"));
-      browser.findElement(By.id("token")).sendKeys(server.token().value());
-      new Select(browser.findElement(By.id("add-direction"))).selectByValue("inbound");
-      new Select(browser.findElement(By.id("add-action"))).selectByVisibleText("allow");
-      browser.findElement(By.id("add-port")).sendKeys("8080/tcp");
-      browser.findElement(By.id("add-button")).click();
-      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "valid"));
-      browser.findElement(By.id("message")).sendKeys("open the web");
-      browser.findElement(By.id("apply-button")).click();
-      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "saved and applied"));
+      allowInTheConsoleAndApply("8080/tcp", "open the web");
 
       assertThat(web.fetch(8080)).as("the applied rule opens the door for a real client").contains(WebBehindGateway.PAGE);
       assertThat(web.requests).hasValue(1);
@@ -172,6 +155,20 @@ final class ConsoleIT {
     wait.until(ExpectedConditions.attributeContains(By.id("status"), "class", "error"));
 
     assertThat(text("status")).startsWith("UNAUTHORIZED: writes need 'Authorization: Bearer <token>'");
+  }
+
+  /** As an operator does: token, "add rule" for an inbound allow, check, then save and apply. */
+  private void allowInTheConsoleAndApply(String port, String why) {
+    browser.findElement(By.id("token")).sendKeys(server.token().value());
+    new Select(browser.findElement(By.id("add-direction"))).selectByValue("inbound");
+    new Select(browser.findElement(By.id("add-action"))).selectByVisibleText("allow");
+    browser.findElement(By.id("add-port")).sendKeys(port);
+    browser.findElement(By.id("add-button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "valid"));
+    assertThat(browser.findElement(By.id("editor")).getDomProperty("value")).contains("  - allow: " + port + "\n");
+    browser.findElement(By.id("message")).sendKeys(why);
+    browser.findElement(By.id("apply-button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "saved and applied"));
   }
 
   private String text(String id) {
