@@ -46,7 +46,8 @@ final class ApplyCommand implements Callable<Integer> {
       description = "Revert to the previous ruleset after DURATION (60s, 5m) unless 'porte confirm' comes first.")
   String confirm;
 
-  @Option(names = "--force", description = "Apply even if it would cut the SSH session this runs from.")
+  @Option(names = "--force",
+      description = "Apply even if it would cut the SSH session this runs from, or replace a table changed by hand.")
   boolean force;
 
   @Override
@@ -57,6 +58,9 @@ final class ApplyCommand implements Callable<Integer> {
       KernelFirewall.checkSsh(loaded.policy(), System.getenv("SSH_CONNECTION"));
     }
     KernelFirewall kernel = new KernelFirewall(Nft.locate(), StateDir.fromEnvironment(System.getenv()), Clock.systemUTC());
+    if (!force) {
+      kernel.refuseDrift();
+    }
     KernelFirewall.Applied applied = kernel.apply(loaded.policy(), policyText(loaded), loaded.origin(), wait);
     PrintWriter out = spec.commandLine().getOut();
     out.println("applied " + loaded.origin() + " (sha256 " + applied.applied().sha256().substring(0, 12) + ") as table inet porte: "

@@ -121,6 +121,18 @@ class ApplyIT {
     Run drift = porte("status");
     assertThat(drift.exit()).isEqualTo(1);
     assertThat(drift.out()).contains("DRIFT: table inet porte differs from what porte applied");
+
+    // A new apply would throw the hand-made change away: refused, the kernel untouched.
+    Run refused = porte("apply", "--policy", second.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err().strip()).startsWith("porte: refusing to apply: table inet porte was changed by hand since porte applied")
+        .endsWith("the kernel is untouched. Use --force to replace it");
+    assertThat(kernelTable()).contains("tcp dport 9", "tcp dport 4101").doesNotContain("tcp dport 4202");
+
+    Run forced = porte("apply", "--policy", second.toString(), "--force");
+    assertThat(forced.exit()).as(forced.err()).isZero();
+    assertThat(kernelTable()).contains("tcp dport 4202").doesNotContain("tcp dport 9 ");
+    assertThat(porte("status").out()).contains("matches what porte applied");
   }
 
   @Test

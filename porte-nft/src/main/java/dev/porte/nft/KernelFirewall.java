@@ -81,6 +81,20 @@ public final class KernelFirewall {
     }
   }
 
+  /**
+   * Refuses to go on when {@code table inet porte} was changed by hand since porte applied it: a
+   * new apply would silently throw that change away. The kernel is not touched.
+   */
+  public void refuseDrift() {
+    Status now = status();
+    if (now.drift()) {
+      StateDir.Applied applied = now.applied().orElseThrow();
+      throw new PorteException(ErrorCode.CONFLICT,
+          "refusing to apply: table inet porte was changed by hand since porte applied " + applied.origin() + " at "
+              + applied.appliedAt() + " ('porte status' shows the drift); the kernel is untouched. Use --force to replace it");
+    }
+  }
+
   public Applied apply(Policy policy, String policyText, String origin, @Nullable Duration confirm) {
     NftRuleset ruleset = NftCompiler.compile(policy);
     String script = NftScript.write(ruleset);
