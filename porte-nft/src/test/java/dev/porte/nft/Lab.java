@@ -141,15 +141,11 @@ final class Lab implements AutoCloseable {
     background(cmd, "ready");
   }
 
-  /** Starts a long-running process and waits for {@code readyLine} on its stdout (or 1 s if null). */
+  /** Starts a long-running process and waits until it prints {@code readyLine} on its stdout. */
   Process background(List<String> cmd, String readyLine) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       started.add(p);
-      if (readyLine == null) {
-        Thread.sleep(1000);
-        return p;
-      }
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       if (line == null || !line.startsWith(readyLine)) {
@@ -157,9 +153,6 @@ final class Lab implements AutoCloseable {
       }
       return p;
     } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
