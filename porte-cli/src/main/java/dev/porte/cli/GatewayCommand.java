@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,11 +63,11 @@ final class GatewayCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PolicySource.Loaded loaded = source.load();
-    SampleBackends samples = null;
+    // Sample servers stand behind the built-in example only; a policy file names its own backends.
+    SampleBackends samples = loaded.builtIn() ? new SampleBackends() : null;
     Policy policy = loaded.policy();
     List<String> bind = gateway.listen;
-    if (loaded.builtIn()) {
-      samples = new SampleBackends();
+    if (samples != null) {
       String text = BUILT_IN_POLICY.replace("${WEB}", Integer.toString(samples.webPort()))
           .replace("${SSH}", Integer.toString(samples.sshPort()));
       policy = Policies.parser().parse(text, "built-in example");
@@ -85,22 +83,11 @@ final class GatewayCommand implements Callable<Integer> {
           + "(add e.g. 'services: { 80: { to: 127.0.0.1:8080 } }')");
     }
     GatewayConfig config = gateway.builder(bind).build();
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      awaitQuietly(stopped);
-    }, "porte-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try (Gateway gateway = Gateway.start(policy, config);
+    try (ShutdownSignal shutdown = new ShutdownSignal("porte-shutdown");
+        samples;
+        Gateway gateway = Gateway.start(policy, config);
         PolicyReloader reloader = loaded.builtIn() ? null : new PolicyReloader(gateway, Path.of(loaded.origin()))) {
-      for (ServiceBinding s : policy.services()) {
-        for (Protocol p : s.protocols()) {
-          InetSocketAddress at = gateway.address(p, s.port());
-          out.println("  " + s.port() + "/" + p + " -> " + s.backend() + ": "
-              + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
-        }
-      }
+      printListeners(out, gateway, "  ");
       if (reloader != null) {
         reloader.watch(Duration.ofSeconds(2));
         Signals.onHangup(reloader::reloadNow);
@@ -109,32 +96,21 @@ final class GatewayCommand implements Callable<Integer> {
         out.println("porte gateway: serving; Ctrl-C stops.");
       }
       out.flush();
-      if (stopAfter != null) {
-        stop.await(stopAfter, TimeUnit.SECONDS);
-      } else {
-        stop.await();
-      }
+      shutdown.await(stopAfter == null ? null : Duration.ofSeconds(stopAfter));
       out.println("porte gateway: stopping (" + gateway.metrics().admitted() + " admitted, " + gateway.metrics().refused()
           + " refused, " + gateway.metrics().bytesOut() + " bytes served)");
-    } finally {
-      if (samples != null) {
-        samples.close();
-      }
-      stopped.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // Already shutting down: the hook is running and waits for 'stopped'.
-      }
     }
     return 0;
   }
 
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** One line per service and protocol: where the gateway listens for it, or that it could not. */
+  static void printListeners(PrintWriter out, Gateway gateway, String prefix) {
+    for (ServiceBinding s : gateway.policy().services()) {
+      for (Protocol p : s.protocols()) {
+        InetSocketAddress at = gateway.address(p, s.port());
+        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + ": "
+            + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
+      }
     }
   }
 }

@@ -1,13 +1,9 @@
 package dev.porte.cli;
 
 import dev.porte.server.ConsoleAddress;
-import dev.porte.core.model.Protocol;
-import dev.porte.core.model.ServiceBinding;
 import dev.porte.gateway.Gateway;
 import dev.porte.server.PorteServer;
 import dev.porte.server.ServedGateway;
-import java.net.InetSocketAddress;
-import java.util.List;
 import picocli.CommandLine.Mixin;
 import dev.porte.server.ServerConfig;
 import dev.porte.server.store.AppliedPolicy;
@@ -15,7 +11,6 @@ import dev.porte.server.store.StoreLocation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,18 +44,11 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   /** What the gateway serves now; an applied version with other services changes it. */
   static void describeGateway(PrintWriter out, Gateway gateway) {
-    List<ServiceBinding> services = gateway.policy().services();
-    if (services.isEmpty()) {
+    if (gateway.policy().services().isEmpty()) {
       out.println("gateway: the policy in force defines no services, so no port is served yet (add services: and apply)");
       return;
     }
-    for (ServiceBinding s : services) {
-      for (Protocol p : s.protocols()) {
-        InetSocketAddress at = gateway.address(p, s.port());
-        out.println("gateway: " + s.port() + "/" + p + " -> " + s.backend() + ": "
-            + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
-      }
-    }
+    GatewayCommand.printListeners(out, gateway, "gateway: ");
   }
 
   @Spec CommandSpec spec;
@@ -97,19 +85,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    // On SIGTERM the JVM runs this hook and exits when it returns: wait until the server is closed.
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "porte-serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try (PorteServer server = PorteServer.start(config);
+    try (ShutdownSignal shutdown = new ShutdownSignal("porte-serve-shutdown");
+        PorteServer server = PorteServer.start(config);
         ServedGateway served = ServedGateway.start(server, gateway.builder(gateway.listen))) {
       AppliedPolicy applied = server.policyInForce().now().applied();
       out.println("porte serve: console at " + server.url() + " (API: " + server.url() + "api/, OpenAPI: " + server.url()
@@ -134,18 +111,11 @@ final class ServeCommand implements Callable<Integer> {
       out.println("running; Ctrl-C stops");
       out.flush();
       try {
-        stop.await();
+        shutdown.await(null);
       } catch (InterruptedException e) {
         // The caller asked us to stop: a clean stop, not a failure.
       }
       return 0;
-    } finally {
-      stopped.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // Already shutting down: the hook is running and waits for "stopped", counted down above.
-      }
     }
   }
 }

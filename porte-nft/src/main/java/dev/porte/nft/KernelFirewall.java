@@ -86,9 +86,9 @@ public final class KernelFirewall {
    * new apply would silently throw that change away. The kernel is not touched.
    */
   public void refuseDrift() {
-    Status now = status();
-    if (now.drift()) {
-      StateDir.Applied applied = now.applied().orElseThrow();
+    Optional<StateDir.Applied> current = appliedByPorte();
+    if (drifted(current, listTable())) {
+      StateDir.Applied applied = current.orElseThrow();
       throw new PorteException(ErrorCode.CONFLICT,
           "refusing to apply: table inet porte was changed by hand since porte applied " + applied.origin() + " at "
               + applied.appliedAt() + " ('porte status' shows the drift); the kernel is untouched. Use --force to replace it");
@@ -161,11 +161,24 @@ public final class KernelFirewall {
   public record Hit(String chain, String comment, long packets, long bytes) {}
 
   public Status status() {
-    Optional<StateDir.Applied> applied = state.current().filter(a -> !a.fingerprint().isEmpty());
-    Nft.Result listed = nft.run("-s", "list", "table", "inet", NftCompiler.TABLE);
+    Optional<StateDir.Applied> applied = appliedByPorte();
+    Nft.Result listed = listTable();
     boolean present = listed.exit() == 0;
-    boolean drift = applied.isPresent() && (!present || !sha256(listed.out()).equals(applied.get().fingerprint()));
-    return new Status(applied, present, drift, state.pending(), otherHooks(), present ? hits() : List.of());
+    return new Status(applied, present, drifted(applied, listed), state.pending(), otherHooks(), present ? hits() : List.of());
+  }
+
+  /** The last ruleset porte applied, when there is one (not the record of the state before porte). */
+  private Optional<StateDir.Applied> appliedByPorte() {
+    return state.current().filter(a -> !a.fingerprint().isEmpty());
+  }
+
+  private Nft.Result listTable() {
+    return nft.run("-s", "list", "table", "inet", NftCompiler.TABLE);
+  }
+
+  /** True when porte applied a table and the kernel no longer holds exactly that one. */
+  private static boolean drifted(Optional<StateDir.Applied> applied, Nft.Result listed) {
+    return applied.isPresent() && (listed.exit() != 0 || !sha256(listed.out()).equals(applied.get().fingerprint()));
   }
 
   /** Base chains of other tables at porte's hooks, in nft's words. */
@@ -244,12 +257,12 @@ public final class KernelFirewall {
 
   /** A script that puts back what the kernel holds now (or removes porte's table if it has none). */
   String snapshot() {
-    Nft.Result listed = nft.run("-s", "list", "table", "inet", NftCompiler.TABLE);
+    Nft.Result listed = listTable();
     return listed.exit() == 0 ? NO_TABLE + listed.out() : NO_TABLE;
   }
 
   private String fingerprint() {
-    Nft.Result listed = nft.run("-s", "list", "table", "inet", NftCompiler.TABLE);
+    Nft.Result listed = listTable();
     return listed.exit() == 0 ? sha256(listed.out()) : "";
   }
 
