@@ -30,14 +30,14 @@ final class HitsTable {
     }
     int packets = "packets".length();
     int bytes = "bytes".length();
-    int where = "rule".length();
+    int where = "where".length();
     for (String[] row : rows) {
       packets = Math.max(packets, row[0].length());
       bytes = Math.max(bytes, row[1].length());
       where = Math.max(where, row[2].length());
     }
     String format = "  %" + packets + "s  %" + bytes + "s  %-" + where + "s  %s%n";
-    out.printf(format, "packets", "bytes", "rule", "");
+    out.printf(format, "packets", "bytes", "where", "rule");
     rows.forEach(row -> out.printf(format, (Object[]) row));
   }
 
