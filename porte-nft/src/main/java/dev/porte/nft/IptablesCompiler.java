@@ -87,12 +87,21 @@ public final class IptablesCompiler {
             : " -p " + spec.protocol() + (spec.range().isAll() ? "" : " " + portFlag + " " + spec.range().lo()
                 + (spec.range().lo() == spec.range().hi() ? "" : ":" + spec.range().hi()));
         String target = target(rule.action(), spec.protocol(), reply, v6);
+        List<String> heads = new ArrayList<>();
         if (remotes.isEmpty()) {
-          out.append("-A ").append(chain).append(match).append(comment).append(target).append('\n');
+          heads.add("-A " + chain + match + comment);
         }
         for (Cidr cidr : remotes) {
-          out.append("-A ").append(chain).append(' ').append(addrFlag).append(' ').append(cidr)
-              .append(match).append(comment).append(target).append('\n');
+          heads.add("-A " + chain + " " + addrFlag + " " + cidr + match + comment);
+        }
+        for (String head : heads) {
+          if (rule.log()) {
+            // LOG does not end the chain: the verdict follows. The limit keeps a flood out of the kernel log.
+            out.append(head).append(" -m limit --limit 5/sec --limit-burst 10 -j LOG --log-prefix \"")
+                .append(LogPrefix.of(reply ? "reply" : direction == Direction.INBOUND ? "in" : "out", rule, LogPrefix.IPTABLES_MAX))
+                .append("\" --log-level info\n");
+          }
+          out.append(head).append(target).append('\n');
         }
       }
     }

@@ -58,4 +58,15 @@ class IptablesCompilerTest {
       assertRestoreAccepts("ip6tables-restore", rules.v6());
     }
   }
+
+  @Test
+  void aLoggedRuleLogsRateLimitedBeforeItsVerdict() throws IOException {
+    IptablesRules rules = IptablesCompiler.compile(parse("inbound:\n  - deny: 3306/tcp\n    from: \"2001:db8::/32\"\n    log: true\n"));
+    assertThat(rules.v6()).containsSubsequence(
+        "-A PORTE-INBOUND -s 2001:db8::/32 -p tcp --dport 3306 -m comment --comment \"porte.yaml:2 deny 3306/tcp from 2001:db8::/32\""
+            + " -m limit --limit 5/sec --limit-burst 10 -j LOG --log-prefix \"porte in deny porte.yaml:2 \" --log-level info",
+        "-A PORTE-INBOUND -s 2001:db8::/32 -p tcp --dport 3306 -m comment --comment \"porte.yaml:2 deny 3306/tcp from 2001:db8::/32\" -j DROP");
+    assertRestoreAccepts("ip6tables-restore", rules.v6());
+    assertRestoreAccepts("iptables-restore", rules.v4());
+  }
 }
