@@ -47,7 +47,7 @@ public final class Gateway implements AutoCloseable {
 
   private final GatewayConfig config;
   private final Transport transport = Transport.best();
-  /** Accepts for the I/O threads where they cannot accept for themselves (NIO); null on epoll. */
+  /** Accepts for the I/O threads where they cannot accept for themselves (NIO); null on io_uring and epoll. */
   private final @Nullable EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final GatewayMetrics metrics = new GatewayMetrics();
@@ -66,7 +66,7 @@ public final class Gateway implements AutoCloseable {
     this.snapshot = PolicySnapshot.of(policy);
     this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
     // On NIO one thread accepts and the I/O threads relay: a shared group starved the accept loop
-    // under a thousand busy connections (the soak test caught it). On epoll each I/O thread
+    // under a thousand busy connections (the soak test caught it). On io_uring and epoll each I/O thread
     // accepts on a socket of its own (TcpAcceptors).
     this.boss = transport.sharesPorts() ? null : transport.newGroup(1);
     this.workers = transport.newGroup(config.ioThreads());
@@ -245,7 +245,7 @@ public final class Gateway implements AutoCloseable {
     return snapshot.policy;
   }
 
-  /** {@code "epoll"} or {@code "nio"}. */
+  /** {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
   public String transportName() {
     return transport.name;
   }
@@ -253,7 +253,7 @@ public final class Gateway implements AutoCloseable {
   /** The addresses a service is served on (empty when its port could not be bound). */
   public synchronized List<InetSocketAddress> addresses(Protocol protocol, int servicePort) {
     Listener l = listeners.get(new Key(protocol, servicePort));
-    // On epoll every I/O thread listens on the same address: name it once.
+    // On io_uring and epoll every I/O thread listens on the same address: name it once.
     Set<InetSocketAddress> out = new java.util.LinkedHashSet<>();
     if (l != null) {
       l.channels.forEach(ch -> out.add((InetSocketAddress) ch.localAddress()));

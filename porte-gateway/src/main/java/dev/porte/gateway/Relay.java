@@ -3,6 +3,7 @@ package dev.porte.gateway;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import org.jspecify.annotations.Nullable;
@@ -87,6 +88,12 @@ final class Relay {
       ((DuplexChannel) to).shutdownOutput().addListener(done -> {
         if (((DuplexChannel) to).isInputShutdown()) {
           to.close();
+        } else {
+          // Our side towards `to` is done; when `to` ends too, both directions are, so let its
+          // end close it at once (and channelInactive close the other side after a flush) rather
+          // than have Netty shut its input down first: that shutdown fails with ENOTCONN on a
+          // socket the peer has closed, and costs a syscall and an exception per connection.
+          to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         }
         if (((DuplexChannel) from).isOutputShutdown()) {
           from.close();

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Binds the listening sockets of one TCP service address.
  *
- * <p>On epoll each I/O thread gets a listening socket of its own on the same address
+ * <p>On io_uring and epoll each I/O thread gets a listening socket of its own on the same address
  * ({@code SO_REUSEPORT}), and the connections it accepts stay on that thread: the kernel spreads
  * new connections over the sockets, and no connection is handed from an accept thread to an I/O
  * thread (a queue, a futex and a wake-up per connection, which the benchmark showed to halve the
