@@ -34,7 +34,7 @@ if [[ $fd_limit != unlimited ]] && (( IDLE * 2 + 500 > fd_limit )); then
   echo "bench: open-file hard limit $fd_limit holds $(( (fd_limit - 500) / 2 )) proxied connections, not $IDLE; measuring that many" >&2
   IDLE=$(( (fd_limit - 500) / 2 ))
 fi
-maxconn=$(( fd_limit / 2 - 100 ))
+maxconn=$(( fd_limit / 2 - 700 ))
 
 work=$(mktemp -d)
 pids=()
@@ -72,6 +72,9 @@ cat > "$work/haproxy.cfg" <<CONF
 global
   nbthread $THREADS
   maxconn $maxconn
+  # splice-auto's pipes cost two descriptors each; by default a quarter of maxconn of them would
+  # push HAProxy past the open-file limit and it would refuse to start.
+  maxpipes 256
 defaults
   mode tcp
   timeout connect 5s
