@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * dport}), {@code outbound} (remote = {@code daddr}, remote port = {@code dport}) and, in filtered
  * mode, {@code outbound_reply}: the data leaving on an inbound connection ({@code ct direction
  * reply}), judged by the outbound rules for the client ({@code daddr}) and the local service port
- * ({@code sport}).
+ * ({@code sport}). The base chain {@code forward} sends connections DNAT'd to containers through
+ * {@code inbound_dnat} and, in filtered mode, their answers through {@code outbound_reply_dnat}:
+ * the same questions, asked by the port the client asked for ({@code ct original proto-dst}).
  *
  * <p>Verdict order: enabled rules sorted by {@link Rule#PRECEDENCE}; consecutive rules with the
  * same priority and action form one level, compiled to a few set lookups (one per protocol and
@@ -51,7 +53,13 @@ public final class NftCompiler {
     OUTBOUND("outbound", "out", Direction.OUTBOUND, "daddr", "dport", false),
     REPLY("outbound_reply", "reply", Direction.OUTBOUND, "daddr", "sport", true),
     /** Connections the host forwards after DNAT (published container ports), by their original port. */
-    DNAT("inbound_dnat", "in", Direction.INBOUND, "saddr", "ct original proto-dst", false);
+    DNAT("inbound_dnat", "in", Direction.INBOUND, "saddr", "ct original proto-dst", false),
+    /**
+     * Filtered mode: what a container sends back on a DNAT'd connection, judged like {@link #REPLY}
+     * for the client ({@code daddr}: forward sees the reply before it is un-NATed) and the port the
+     * client asked for.
+     */
+    REPLY_DNAT("outbound_reply_dnat", "reply", Direction.OUTBOUND, "daddr", "ct original proto-dst", true);
 
     final String chain;
     final String prefix;
@@ -68,6 +76,11 @@ public final class NftCompiler {
       this.port = port;
       this.reply = reply;
     }
+
+    /** The port comes from conntrack, which needs the protocol named by {@code meta l4proto}. */
+    boolean portFromConntrack() {
+      return port.startsWith("ct ");
+    }
   }
 
   public static NftRuleset compile(Policy policy) {
@@ -76,19 +89,20 @@ public final class NftCompiler {
     boolean filtered = policy.replies() == ReplyMode.FILTERED;
     chains.add(inputChain());
     chains.add(outputChain(filtered));
-    chains.add(forwardChain());
+    chains.add(forwardChain(filtered));
     chains.add(policyChain(policy, View.INBOUND, sets));
     chains.add(policyChain(policy, View.DNAT, sets));
     chains.add(policyChain(policy, View.OUTBOUND, sets));
     if (filtered) {
       chains.add(policyChain(policy, View.REPLY, sets));
+      chains.add(policyChain(policy, View.REPLY_DNAT, sets));
     }
     List<String> header = new ArrayList<>();
     header.add("porte ruleset compiled from " + policy.source());
     header.add("defaults: inbound " + policy.defaultAction(Direction.INBOUND) + ", outbound "
         + policy.defaultAction(Direction.OUTBOUND) + "; replies: " + policy.replies());
     header.add(filtered
-        ? "filtered: data leaving on an inbound connection must pass the outbound rules (chain outbound_reply)"
+        ? "filtered: data leaving on an inbound connection must pass the outbound rules (chains outbound_reply, outbound_reply_dnat)"
         : "stateful: the replies of an admitted connection always leave");
     header.add("Always allowed: loopback, ICMPv6 neighbour discovery, packets of admitted connections.");
     return new NftRuleset(FAMILY, TABLE, header, sets, chains);
@@ -108,11 +122,21 @@ public final class NftCompiler {
    * Only connections DNAT'd to something behind this host (Docker's and Podman's published ports)
    * are porte's business here: they are new inbound connections and obey the inbound rules, matched
    * on the port the client asked for ({@code ct original proto-dst}), so a published port cannot
-   * bypass porte. Other routed traffic passes untouched.
+   * bypass porte. In filtered mode what the container sends back is data leaving on an inbound
+   * connection and obeys the outbound rules, as in the output chain. Other routed traffic passes
+   * untouched.
    */
-  private static NftChain forwardChain() {
-    List<NftRule> rules = List.of(NftRule.of("published (DNAT'd) ports obey the inbound rules, by the port the client asked for",
+  private static NftChain forwardChain(boolean filtered) {
+    List<NftRule> rules = new ArrayList<>();
+    rules.add(NftRule.of("published (DNAT'd) ports obey the inbound rules, by the port the client asked for",
         "ct status dnat", "ct direction original", "ct state new", "jump inbound_dnat"));
+    if (filtered) {
+      rules.add(NftRule.of("handshake of admitted published connections",
+          "ct status dnat", "ct direction reply", "tcp flags & (syn | ack) == syn | ack", "accept"));
+      // Only established: ICMP errors about the connection are "related" and carry no data.
+      rules.add(NftRule.of("data leaving on published connections: the outbound rules, by the port the client asked for",
+          "ct status dnat", "ct direction reply", "ct state established", "jump outbound_reply_dnat"));
+    }
     return new NftChain("forward", "forward", "connections forwarded to containers after DNAT", rules);
   }
 
@@ -161,6 +185,7 @@ public final class NftCompiler {
       case OUTBOUND -> "outbound rules: remote = daddr, remote port = dport";
       case REPLY -> "filtered replies: outbound rules for client = daddr, local service port = sport";
       case DNAT -> "inbound rules for DNAT'd connections: client = saddr, port = the original destination port";
+      case REPLY_DNAT -> "filtered replies of DNAT'd connections: outbound rules for client = daddr, port = the original destination port";
     };
     return new NftChain(view.chain, null, comment, out);
   }
@@ -254,8 +279,9 @@ public final class NftCompiler {
     }
     String family = v6 ? "ip6" : "ip";
     String type = (v6 ? "ipv6_addr" : "ipv4_addr") + " . inet_service";
-    String match = (view == View.DNAT ? "meta l4proto " + protocol + " " : "") + family + " " + view.addr + " . "
-        + (view == View.DNAT ? view.port : protocol + " " + view.port) + " "
+    boolean conntrack = view.portFromConntrack();
+    String match = (conntrack ? "meta l4proto " + protocol + " " : "") + family + " " + view.addr + " . "
+        + (conntrack ? view.port : protocol + " " + view.port) + " "
         + lookup(sets, name, type, elements, "addresses and ports of " + comment);
     out.add(rule(notes, comment, match, verdict));
   }
@@ -318,7 +344,7 @@ public final class NftCompiler {
 
   /** {@code tcp dport}, or for DNAT'd connections the protocol and the original destination port. */
   private static String portMatch(View view, Protocol protocol) {
-    return view == View.DNAT ? "meta l4proto " + protocol + " " + view.port : protocol + " " + view.port;
+    return view.portFromConntrack() ? "meta l4proto " + protocol + " " + view.port : protocol + " " + view.port;
   }
 
   private static List<String> ports(List<PortRange> ranges) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A published container port cannot bypass porte: a "container" namespace behind the host, a
  * Docker-style DNAT of host port 8080 to the container's port 80 (in a table of its own, as Docker
- * keeps its own), and the inbound rules decide by the port the client asked for.
+ * keeps its own), and the inbound rules decide by the port the client asked for — as, in filtered
+ * mode, the outbound rules decide whether the container's answer may leave.
  */
 class DnatIT {
   private static final String CONTAINER = "10.232.0.2";
@@ -49,7 +50,7 @@ class DnatIT {
   }
 
   private static Tools.Result published() {
-    return lab.exec(lab.client, 20, "ncat", "-w", "1", "-i", "1", "--recv-only", Lab.HOST4, "8080");
+    return lab.exec(lab.client, 20, "ncat", "-v", "-w", "1", "-i", "1", "--recv-only", Lab.HOST4, "8080");
   }
 
   @Test
@@ -66,5 +67,23 @@ class DnatIT {
     assertThat(published().err()).contains("TIMEOUT");
     load("inbound:\n  - reject: 8080/tcp\n    from: 10.231.0.0/24\n  - allow: 8080/tcp\n");
     assertThat(published().err()).contains("Connection refused");
+  }
+
+  @Test
+  void filteredModeHoldsWhatTheContainerSendsBackToTheOutboundRulesOfTheAskedPort() {
+    load("replies: filtered\ninbound:\n  - allow: 8080/tcp\noutbound:\n  - deny: 8080/tcp\n");
+    Tools.Result held = published();
+    assertThat(held.err()).as("connected, then nothing: the container's answer may not leave")
+        .contains("Connected to").contains("Idle timeout").doesNotContain("TIMEOUT");
+    assertThat(held.out()).doesNotContain("porte");
+    // The container's own port is not the service port the client asked for: denying it changes nothing.
+    load("replies: filtered\ninbound:\n  - allow: 8080/tcp\noutbound:\n  - deny: 80/tcp\n");
+    assertThat(published().out()).contains("porte");
+  }
+
+  @Test
+  void statefulModeLetsTheContainersAnswerLeaveWhateverTheOutboundRules() {
+    load("replies: stateful\ninbound:\n  - allow: 8080/tcp\noutbound:\n  - deny: 8080/tcp\n");
+    assertThat(published().out()).contains("porte");
   }
 }

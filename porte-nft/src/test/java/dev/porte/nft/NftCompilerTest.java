@@ -79,12 +79,32 @@ class NftCompilerTest {
 
   @Test
   void publishedContainerPortsAreJudgedByTheirOriginalPort() {
-    NftRuleset ruleset = NftCompiler.compile(parse("inbound:\n  - allow: 8080/tcp\n    from: 10.0.0.0/8\n"));
+    NftRuleset ruleset = NftCompiler.compile(parse("replies: stateful\ninbound:\n  - allow: 8080/tcp\n    from: 10.0.0.0/8\n"));
     assertThat(rules(ruleset, "forward")).containsExactly("ct status dnat ct direction original ct state new jump inbound_dnat"
         + " comment \"published (DNAT'd) ports obey the inbound rules, by the port the client asked for\"");
     assertThat(rules(ruleset, "inbound_dnat")).containsExactly(
-        "meta l4proto tcp ip saddr . ct original proto-dst { 10.0.0.0/8 . 8080 } counter accept comment \"porte.yaml:2: allow (priority 1000)\"",
+        "meta l4proto tcp ip saddr . ct original proto-dst { 10.0.0.0/8 . 8080 } counter accept comment \"porte.yaml:3: allow (priority 1000)\"",
         "counter drop comment \"inbound default: deny\"");
+    assertThat(ruleset.chains()).extracting(NftChain::name).doesNotContain("outbound_reply_dnat");
+  }
+
+  @Test
+  void filteredModeHoldsWhatPublishedContainersSendBackToTheOutboundRulesOfTheAskedPort() {
+    NftRuleset ruleset = NftCompiler.compile(parse(
+        "inbound:\n  - allow: 8080/tcp\noutbound:\n  - deny: 8080/tcp\n    to: 10.0.0.0/8\n  - reject: 9000\n"));
+    assertThat(rules(ruleset, "forward")).containsExactly(
+        "ct status dnat ct direction original ct state new jump inbound_dnat"
+            + " comment \"published (DNAT'd) ports obey the inbound rules, by the port the client asked for\"",
+        "ct status dnat ct direction reply tcp flags & (syn | ack) == syn | ack accept comment \"handshake of admitted published connections\"",
+        "ct status dnat ct direction reply ct state established jump outbound_reply_dnat"
+            + " comment \"data leaving on published connections: the outbound rules, by the port the client asked for\"");
+    // Data is only ever dropped, never rejected: a reset would go to the container, not the client.
+    assertThat(rules(ruleset, "outbound_reply_dnat")).containsExactly(
+        "meta l4proto tcp ip daddr . ct original proto-dst { 10.0.0.0/8 . 8080 } counter drop comment \"porte.yaml:4: deny (priority 1000)\"",
+        "meta l4proto tcp ct original proto-dst 9000 counter drop comment \"porte.yaml:6: reject (priority 1000)\"",
+        "meta l4proto udp ct original proto-dst 9000 counter drop comment \"porte.yaml:6: reject (priority 1000)\"",
+        "counter accept comment \"outbound default: allow\"");
+    assertKernelAccepts(NftScript.write(ruleset));
   }
 
   @Test
