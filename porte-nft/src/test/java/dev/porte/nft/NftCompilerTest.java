@@ -176,7 +176,7 @@ class NftCompilerTest {
     Random random = new Random(7);
     StringBuilder all = new StringBuilder();
     for (int i = 0; i < 20; i++) {
-      String yaml = DifferentialIT.randomPolicy(random);
+      String yaml = Differential.randomPolicy(random);
       String script = NftScript.write(NftCompiler.compile(parse(yaml)));
       Tools.requireTools("nft", "unshare");
       Tools.Result r = Tools.nftCheck(script);
