@@ -260,6 +260,26 @@ public final class NftCompiler {
 
   private static void addBoxes(List<NftRule> out, List<NftSet> sets, List<String> notes, String comment, View view,
       String name, Protocol protocol, boolean v6, List<Intervals.Box> boxes, List<PortRange> anyPorts, String verdict) {
+    // inbound_dnat and outbound_reply_dnat ask the questions of inbound and outbound_reply by
+    // another port expression: a named set those views built is reused, not computed again
+    // (that was half the compile time of a 100,000-rule policy).
+    List<String> elements = sets.stream().filter(set -> set.name().equals(name)).findFirst()
+        .map(NftSet::elements)
+        .orElseGet(() -> elements(boxes, anyPorts));
+    if (elements.isEmpty()) {
+      return;
+    }
+    String family = v6 ? "ip6" : "ip";
+    String type = (v6 ? "ipv6_addr" : "ipv4_addr") + " . inet_service";
+    boolean conntrack = view.portFromConntrack();
+    String match = (conntrack ? "meta l4proto " + protocol + " " : "") + family + " " + view.addr + " . "
+        + (conntrack ? view.port : protocol + " " + view.port) + " "
+        + lookup(sets, name, type, elements, "addresses and ports of " + comment);
+    out.add(rule(notes, comment, match, verdict));
+  }
+
+  /** The set elements "address . ports" of a level's boxes, disjoint, without what its anywhere rules match. */
+  private static List<String> elements(List<Intervals.Box> boxes, List<PortRange> anyPorts) {
     List<Intervals.Box> wanted = new ArrayList<>();
     for (Intervals.Box box : boxes) {
       // What the anywhere rule of the same level already matches needs no address element.
@@ -274,16 +294,7 @@ public final class NftCompiler {
         elements.add(address(box.cidr()) + " . " + port(range));
       }
     }
-    if (elements.isEmpty()) {
-      return;
-    }
-    String family = v6 ? "ip6" : "ip";
-    String type = (v6 ? "ipv6_addr" : "ipv4_addr") + " . inet_service";
-    boolean conntrack = view.portFromConntrack();
-    String match = (conntrack ? "meta l4proto " + protocol + " " : "") + family + " " + view.addr + " . "
-        + (conntrack ? view.port : protocol + " " + view.port) + " "
-        + lookup(sets, name, type, elements, "addresses and ports of " + comment);
-    out.add(rule(notes, comment, match, verdict));
+    return elements;
   }
 
   /** A single value, an inline set, or a named set declared in {@code sets}. */
