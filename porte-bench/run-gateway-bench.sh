@@ -9,11 +9,18 @@
 # Safe by construction: loopback only, every load bounded in time, and only the processes this
 # script started are stopped, by PID.
 #
-#   porte-bench/run-gateway-bench.sh                # THREADS=2 SECONDS_EACH=10 CONNS=50 IDLE=10000
+# Each of (a), (b), (c) is measured ROUNDS times, the three contenders taking turns within a round,
+# and the median is reported, so that a burst of other work on the machine hits all of them alike.
+# porte is started through ./porte, as a user starts it (with the launcher's JVM defaults;
+# PORTE_JAVA_OPTS overrides them). HAProxy with `option splice-auto` (zero-copy relaying) is shown
+# as a second reference for bulk throughput.
+#
+#   porte-bench/run-gateway-bench.sh          # THREADS=2 SECONDS_EACH=5 ROUNDS=3 CONNS=50 IDLE=10000
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 THREADS=${THREADS:-2}
-SECONDS_EACH=${SECONDS_EACH:-10}
+SECONDS_EACH=${SECONDS_EACH:-5}
+ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-50}
 IDLE=${IDLE:-10000}
 fd_limit=$(ulimit -Hn)
@@ -38,7 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Ports: nginx 18080, HAProxy 18081, porte 18082; iperf3 15201, HAProxy 15202, porte 15203.
+# Ports: nginx 18080, HAProxy 18081, porte 18082; iperf3 15201, HAProxy 15202, porte 15203,
+# HAProxy with splice 15204.
 mkdir -p "$work/www" "$work/nginx"
 head -c 1024 /dev/zero | tr '\0' 'p' > "$work/www/index.html"
 cat > "$work/nginx.conf" <<CONF
@@ -79,8 +87,15 @@ frontend bulk
   default_backend iperf
 backend iperf
   server i 127.0.0.1:15201
+frontend bulk_splice
+  bind 127.0.0.1:15204
+  option splice-auto
+  default_backend iperf_splice
+backend iperf_splice
+  option splice-auto
+  server i 127.0.0.1:15201
 CONF
-haproxy -f "$work/haproxy.cfg" -db & pids+=($!)
+haproxy -f "$work/haproxy.cfg" -db & haproxy_pid=$!; pids+=($haproxy_pid)
 
 cat > "$work/porte.yaml" <<CONF
 inbound:
@@ -90,7 +105,8 @@ services:
   15203: { to: 127.0.0.1:15201 }
 CONF
 "$root/porte" --version >/dev/null   # builds the jar if needed, before anything is timed
-PORTE_LOG_LEVEL=WARN java ${PORTE_JAVA_OPTS:-} -jar "$root/porte-cli/target/porte.jar" gateway --policy "$work/porte.yaml" \
+# The launcher execs java, so this PID is porte's JVM.
+PORTE_LOG_LEVEL=WARN "$root/porte" gateway --policy "$work/porte.yaml" \
   --listen 127.0.0.1 --io-threads "$THREADS" --max-per-source 50000 --max-connections 50000 \
   > "$work/porte.out" 2> "$work/porte.err" & porte_pid=$!; pids+=($porte_pid)
 
@@ -101,7 +117,7 @@ wait_port() {
   done
   echo "bench: nothing listens on 127.0.0.1:$1" >&2; exit 3
 }
-for port in 18080 18081 18082 15201 15202 15203; do wait_port "$port"; done
+for port in 18080 18081 18082 15201 15202 15203 15204; do wait_port "$port"; done
 
 rps() {  # wrk's Requests/sec for one URL; extra wrk arguments follow
   local url=$1; shift
@@ -111,21 +127,39 @@ gbits() {  # iperf3 receiver throughput in Gbit/s
   iperf3 -c 127.0.0.1 -p "$1" -t "$SECONDS_EACH" -J | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9, 2))'
 }
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
+hz=$(getconf CLK_TCK)
 
 # Warm porte's JIT a little, as the peers need no warm-up.
 wrk -t "$THREADS" -c "$CONNS" -d 3s http://127.0.0.1:18082/ >/dev/null
+wrk -t "$THREADS" -c "$CONNS" -d 3s -H 'Connection: close' http://127.0.0.1:18082/ >/dev/null
 
-echo "porte gateway benchmark: threads=$THREADS connections=$CONNS ${SECONDS_EACH}s each, loopback"
+declare -A runs=()
+cpu_hap=0; cpu_porte=0; conns_hap=0; conns_porte=0
+for round in $(seq 1 "$ROUNDS"); do
+  runs[a_d]+=" $(rps http://127.0.0.1:18080/ -H 'Connection: close')"
+  t0=$(cpu_ticks "$haproxy_pid"); r=$(rps http://127.0.0.1:18081/ -H 'Connection: close'); t1=$(cpu_ticks "$haproxy_pid")
+  runs[a_h]+=" $r"; cpu_hap=$(( cpu_hap + t1 - t0 )); conns_hap=$(python3 -c "print($conns_hap + $r * $SECONDS_EACH)")
+  t0=$(cpu_ticks "$porte_pid"); r=$(rps http://127.0.0.1:18082/ -H 'Connection: close'); t1=$(cpu_ticks "$porte_pid")
+  runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
+  runs[b_d]+=" $(rps http://127.0.0.1:18080/)"; runs[b_h]+=" $(rps http://127.0.0.1:18081/)"; runs[b_p]+=" $(rps http://127.0.0.1:18082/)"
+  runs[c_d]+=" $(gbits 15201)"; runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_p]+=" $(gbits 15203)"
+done
+m() { median ${runs[$1]}; }
+
+echo "porte gateway benchmark: threads=$THREADS connections=$CONNS, median of $ROUNDS rounds of ${SECONDS_EACH}s, loopback, $(nproc) CPUs"
 printf '%-34s %12s %12s %12s %9s %9s\n' "measure" "direct" "haproxy" "porte" "porte/dir" "porte/hap"
 row() {
   printf '%-34s %12s %12s %12s %9s %9s\n' "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")" "$(ratio "$4" "$3")"
 }
-a_d=$(rps http://127.0.0.1:18080/ -H 'Connection: close'); a_h=$(rps http://127.0.0.1:18081/ -H 'Connection: close'); a_p=$(rps http://127.0.0.1:18082/ -H 'Connection: close')
-row "(a) new connections/s (close)" "$a_d" "$a_h" "$a_p"
-b_d=$(rps http://127.0.0.1:18080/); b_h=$(rps http://127.0.0.1:18081/); b_p=$(rps http://127.0.0.1:18082/)
-row "(b) requests/s (keep-alive)" "$b_d" "$b_h" "$b_p"
-c_d=$(gbits 15201); c_h=$(gbits 15202); c_p=$(gbits 15203)
-row "(c) bulk Gbit/s (iperf3)" "$c_d" "$c_h" "$c_p"
+row "(a) new connections/s (close)" "$(m a_d)" "$(m a_h)" "$(m a_p)"
+row "(b) requests/s (keep-alive)" "$(m b_d)" "$(m b_h)" "$(m b_p)"
+row "(c) bulk Gbit/s (iperf3)" "$(m c_d)" "$(m c_h)" "$(m c_p)"
+printf '%-34s %12s %12s %12s %9s\n' "    haproxy with splice-auto" "$(m c_d)" "$(m c_s)" "" "$(ratio "$(m c_s)" "$(m c_d)") of direct"
+echo "(a) CPU per new connection (user+system): haproxy $(python3 -c "print(round($cpu_hap * 1e6 / $hz / $conns_hap))") us, porte $(python3 -c "print(round($cpu_porte * 1e6 / $hz / $conns_porte))") us"
+echo "    rounds: a direct${runs[a_d]} | haproxy${runs[a_h]} | porte${runs[a_p]}"
+echo "            c direct${runs[c_d]} | haproxy${runs[c_h]} | splice${runs[c_s]} | porte${runs[c_p]}"
 
 # (d) RSS of the porte process with IDLE idle connections through it.
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$porte_pid/status"; }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--hits", description = "Also show each kernel rule's packet and byte counters.")
+  @Option(names = "--hits", description = {"Also show, for each rule of the applied policy and each default, the packets and bytes",
+      "the kernel counted since the apply; rules that never matched are marked."})
   boolean hits;
 
   @Override
@@ -49,11 +50,13 @@ final class StatusCommand implements Callable<Integer> {
       out.println("other tables at input/forward/output (they can drop what porte allows, but cannot accept what porte drops):");
       status.otherHooks().forEach(h -> out.println("  " + h));
     }
-    if (hits) {
-      out.println("hits:");
-      for (KernelFirewall.Hit hit : status.hits()) {
-        out.printf("  %-15s %10d packets %12d bytes  %s%n", hit.chain(), hit.packets(), hit.bytes(), hit.comment());
-      }
+    if (hits && status.applied().isPresent() && !status.drift()) {
+      out.println("hits since " + status.applied().get().appliedAt() + " (inbound and outbound: packets that open connections;"
+          + (status.applied().get().replies().equals("filtered") ? " outbound also: data leaving on inbound connections" : "")
+          + "):");
+      HitsTable.print(out, kernel.hits());
+    } else if (hits) {
+      out.println("hits: none to show, " + (status.applied().isEmpty() ? "porte has applied nothing here" : "the table drifted"));
     }
     return status.applied().isPresent() && !status.drift() ? 0 : 1;
   }

@@ -114,13 +114,16 @@ class ApplyIT {
     assertThat(kernelTable()).contains("table inet porte", "tcp dport 4101", "chain outbound_reply");
     Run status = porte("status", "--hits");
     assertThat(status.exit()).as(status.out() + status.err()).isZero();
-    assertThat(status.out()).contains("applied: " + first, "matches what porte applied", "hits:", "inbound default: deny");
+    assertThat(status.out()).contains("applied: " + first, "matches what porte applied", "hits since ")
+        .containsPattern(" 0 +0 +" + first.getFileName() + ":2 +inbound allow 4101/tcp +\\(never matched\\)")
+        .containsPattern("\\d+ +\\d+ +default +inbound deny \\(no rule matched\\)");
+    System.out.println(status.out()); // what an operator sees, in the test report
     assertThat(Files.readString(state.resolve("current.policy"))).isEqualTo("inbound:\n  - allow: 4101/tcp\n");
 
     exec(List.of("ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "porte", "inbound", "tcp", "dport", "9", "accept"), Map.of());
-    Run drift = porte("status");
+    Run drift = porte("status", "--hits");
     assertThat(drift.exit()).isEqualTo(1);
-    assertThat(drift.out()).contains("DRIFT: table inet porte differs from what porte applied");
+    assertThat(drift.out()).contains("DRIFT: table inet porte differs from what porte applied", "hits: none to show, the table drifted");
 
     // A new apply would throw the hand-made change away: refused, the kernel untouched.
     Run refused = porte("apply", "--policy", second.toString());

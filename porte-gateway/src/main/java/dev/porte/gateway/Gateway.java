@@ -5,10 +5,8 @@ import dev.porte.core.model.Policy;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ServiceBinding;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,7 +47,8 @@ public final class Gateway implements AutoCloseable {
 
   private final GatewayConfig config;
   private final Transport transport = Transport.best();
-  private final EventLoopGroup boss;
+  /** Accepts for the I/O threads where they cannot accept for themselves (NIO); null on epoll. */
+  private final @Nullable EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final ConnectionTracker tracker;
@@ -66,9 +65,10 @@ public final class Gateway implements AutoCloseable {
     this.config = config;
     this.snapshot = PolicySnapshot.of(policy);
     this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
-    // One thread accepts; the I/O threads relay. A shared group starved the accept loop under a
-    // thousand busy connections (the soak test caught it).
-    this.boss = transport.newGroup(1);
+    // On NIO one thread accepts and the I/O threads relay: a shared group starved the accept loop
+    // under a thousand busy connections (the soak test caught it). On epoll each I/O thread
+    // accepts on a socket of its own (TcpAcceptors).
+    this.boss = transport.sharesPorts() ? null : transport.newGroup(1);
     this.workers = transport.newGroup(config.ioThreads());
   }
 
@@ -156,37 +156,38 @@ public final class Gateway implements AutoCloseable {
     List<Channel> channels = new ArrayList<>();
     List<UdpRelay> relays = new ArrayList<>();
     for (SocketAddress address : addresses) {
-      ChannelFuture bound;
-      UdpRelay relay = null;
       if (key.protocol == Protocol.TCP) {
-        bound = new ServerBootstrap()
-            .group(boss, workers)
-            .channel(transport.server)
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new TcpInitializer(this, key.servicePort))
-            .bind(address);
-      } else {
-        relay = new UdpRelay(this, key.servicePort);
-        bound = new Bootstrap().group(workers).channel(transport.datagram).handler(relay).bind(address);
+        TcpAcceptors.Bound bound = TcpAcceptors.bind(transport, boss == null ? workers : boss, workers, address, new TcpInitializer(this, key.servicePort));
+        if (bound.ok()) {
+          channels.addAll(bound.channels());
+          listening(bound.channels().get(0), key, service);
+        } else {
+          cannotListen(address, key, bound.failure());
+        }
+        continue;
       }
+      UdpRelay relay = new UdpRelay(this, key.servicePort);
+      ChannelFuture bound = new Bootstrap().group(workers).channel(transport.datagram).handler(relay).bind(address);
       bound.awaitUninterruptibly();
       if (bound.isSuccess()) {
         channels.add(bound.channel());
-        if (relay != null) {
-          relays.add(relay);
-        }
-        LOG.info("listening on {} for {}/{} -> {}", ConnectionLog.text(bound.channel().localAddress()),
-            key.servicePort, key.protocol, service.backend());
+        relays.add(relay);
+        listening(bound.channel(), key, service);
       } else {
-        LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served",
-            ConnectionLog.text(address), key.servicePort, key.protocol, String.valueOf(bound.cause().getMessage()));
+        cannotListen(address, key, bound.cause());
       }
     }
     listeners.put(key, new Listener(key, channels, relays));
+  }
+
+  private static void listening(Channel channel, Key key, ServiceBinding service) {
+    LOG.info("listening on {} for {}/{} -> {}", ConnectionLog.text(channel.localAddress()), key.servicePort,
+        key.protocol, service.backend());
+  }
+
+  private static void cannotListen(SocketAddress address, Key key, @Nullable Throwable cause) {
+    LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", ConnectionLog.text(address),
+        key.servicePort, key.protocol, cause == null ? "unknown" : String.valueOf(cause.getMessage()));
   }
 
   private int listenPort(int servicePort) {
@@ -252,11 +253,12 @@ public final class Gateway implements AutoCloseable {
   /** The addresses a service is served on (empty when its port could not be bound). */
   public synchronized List<InetSocketAddress> addresses(Protocol protocol, int servicePort) {
     Listener l = listeners.get(new Key(protocol, servicePort));
-    List<InetSocketAddress> out = new ArrayList<>();
+    // On epoll every I/O thread listens on the same address: name it once.
+    Set<InetSocketAddress> out = new java.util.LinkedHashSet<>();
     if (l != null) {
       l.channels.forEach(ch -> out.add((InetSocketAddress) ch.localAddress()));
     }
-    return out;
+    return new ArrayList<>(out);
   }
 
   /** The first address a service is served on, or {@code null} when it is not served. */
@@ -323,7 +325,9 @@ public final class Gateway implements AutoCloseable {
     listeners.values().forEach(l -> l.channels.forEach(ch -> ch.close().awaitUninterruptibly()));
     listeners.clear();
     new ArrayList<>(tracker.live()).forEach(c -> c.close("gateway stopped"));
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    if (boss != null) {
+      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     LOG.info("gateway stopped");
   }

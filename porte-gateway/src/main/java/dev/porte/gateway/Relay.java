@@ -2,28 +2,42 @@ package dev.porte.gateway;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
+import org.jspecify.annotations.Nullable;
 
 /** What both relay directions share: forwarding with backpressure, flushing before a close, passing a half-close on. */
 final class Relay {
   private Relay() {}
 
   /**
-   * Writes {@code msg} to {@code to} and reads the next message from {@code from} only once it is
-   * written: read-after-write is the backpressure, so a slow side slows the other down instead of
-   * filling memory. A failed write closes the side that failed.
+   * Queues {@code msg} on {@code to}; the read batch's end flushes it ({@link #flush}), so the bytes
+   * of several reads leave in one write. Backpressure is the peer's write buffer: once {@code to}
+   * holds more than its high-water mark, {@code from} stops reading until {@code to} has drained
+   * ({@link #resume}), so a slow side slows the other down instead of filling memory. Reading is
+   * switched only when the buffer crosses a mark, not per message: a toggle costs an epoll_ctl.
+   * A failed write fires {@code exceptionCaught} on {@code to}, which closes the connection.
    */
   static void forward(ChannelHandlerContext from, Object msg, Channel to) {
-    to.writeAndFlush(msg).addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        from.channel().read();
-      } else {
-        f.channel().close();
-      }
-    });
+    to.write(msg, to.voidPromise());
+    if (!to.isWritable()) {
+      from.channel().config().setAutoRead(false);
+    }
+  }
+
+  /** The end of a read batch from the other side: what {@link #forward} queued on {@code to} leaves now. */
+  static void flush(@Nullable Channel to) {
+    if (to != null) {
+      to.flush();
+    }
+  }
+
+  /** {@code drained} changed writability: once it can take more, {@code source} reads again. */
+  static void resume(Channel drained, @Nullable Channel source) {
+    if (drained.isWritable() && source != null && source.isActive()) {
+      source.config().setAutoRead(true);
+    }
   }
 
   /** Closes {@code ch} once what is queued on it has been written. */
@@ -51,18 +65,23 @@ final class Relay {
   }
 
   /**
-   * {@code from} will send no more (its peer shut down its output): shut down our output towards
-   * {@code to} after what is queued has gone, and close a side whose both directions are done.
-   * Netty's shutdownOutput fails pending writes, hence the empty write first.
+   * {@code from} will send no more (its peer shut down its output). If {@code to} has already said
+   * all it will say too, both directions are done: close both once what is queued for {@code to}
+   * has gone (a close, not a shutdown and then a close: the common end of a connection costs one
+   * syscall less). Otherwise shut down our output towards {@code to} after what is queued has gone,
+   * and keep relaying the other way. Netty's shutdownOutput fails pending writes, hence the flush
+   * first.
    */
   static void halfClose(Channel from, Channel to) {
     if (!to.isActive()) {
       from.close();
       return;
     }
+    boolean bothDone = ((DuplexChannel) to).isInputShutdown();
     to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-      if (!f.isSuccess()) {
+      if (!f.isSuccess() || bothDone) {
         to.close();
+        from.close();
         return;
       }
       ((DuplexChannel) to).shutdownOutput().addListener(done -> {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backend side of an admitted connection: moves the backend's bytes to the client with the
- * same read-after-write backpressure as {@link RelayFrontendHandler}, and enforces the outbound
+ * same backpressure as {@link RelayFrontendHandler}, and enforces the outbound
  * verdict on them. In {@code filtered} mode with the outbound port denied, the first reply is
  * dropped and the connection closed: the request reached the service, not one byte of the answer
  * reaches the client. The check is per read, so a reload that denies replies takes effect at once.
@@ -43,6 +43,16 @@ final class RelayBackendHandler extends ChannelInboundHandlerAdapter {
     connection.addOut(n);
     gateway.metrics().bytesOut(n);
     Relay.forward(ctx, msg, client);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Relay.flush(client);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Relay.resume(ctx.channel(), client);
   }
 
   @Override

@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of an admitted connection: dials the backend on the client's own event loop,
- * then moves the client's bytes to it one read at a time. The channels run with AUTO_READ off, and
- * the next read is asked for only when the last write has been taken by the backend socket, so a
- * slow backend slows the client down instead of filling the gateway's memory (Netty's proxy
- * pattern). Not sharable: one per connection.
+ * then moves the client's bytes to it. The client is read only once the backend is connected, and
+ * then only while the backend's write buffer is below its high-water mark ({@link Relay#forward}),
+ * so a slow backend slows the client down instead of filling the gateway's memory. Not sharable:
+ * one per connection.
  */
 final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RelayFrontendHandler.class);
@@ -40,10 +40,10 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     Channel client = ctx.channel();
     Bootstrap bootstrap = new Bootstrap()
         .group(client.eventLoop())
-        .channel(gateway.transport().socket)
-        .option(ChannelOption.AUTO_READ, false)
+        .channelFactory(gateway.transport().socketFor(connection.backendAddress))
+        // Read as soon as connected: a backend may speak first (an SSH banner). TCP_NODELAY is
+        // Netty's default, as on the client side: small writes are relayed at once.
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .option(ChannelOption.TCP_NODELAY, true) // relay small writes at once, as the client side does
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) gateway.config().connectTimeout().toMillis())
         // Resolved at policy load; an unresolved one fails at once instead of a lookup on the loop.
         .resolver(NoopAddressResolverGroup.INSTANCE)
@@ -53,8 +53,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     connection.backend(backend);
     connect.addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
-        client.read();
-        f.channel().read(); // a backend may speak first (an SSH banner)
+        client.config().setAutoRead(true);
       } else {
         String why = f.cause() == null ? "unknown" : String.valueOf(f.cause().getMessage());
         LOG.warn("backend {} for {} is unreachable ({}): closing the client connection",
@@ -76,6 +75,16 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     connection.addIn(n);
     gateway.metrics().bytesIn(n);
     Relay.forward(ctx, msg, out);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Relay.flush(backend);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Relay.resume(ctx.channel(), backend);
   }
 
   @Override

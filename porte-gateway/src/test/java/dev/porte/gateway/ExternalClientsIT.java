@@ -29,6 +29,7 @@ class ExternalClientsIT {
 
   private TestBackends.Http web;
   private TestBackends.Tcp echo;
+  private TestBackends.UdpEcho udpEcho;
   private Gateway gateway;
 
   /** What a finished process said and how it ended. */
@@ -38,8 +39,9 @@ class ExternalClientsIT {
   void start() throws IOException {
     web = new TestBackends.Http(PAGE);
     echo = TestBackends.Tcp.echo();
+    udpEcho = new TestBackends.UdpEcho(java.net.InetAddress.getLoopbackAddress());
     gateway = Gateway.start(policy("inbound:\n"
-        + "  - allow: [http, 8081/tcp, 7/tcp]\n    from: 198.51.100.0/24\n"
+        + "  - allow: [http, 8081/tcp, 7/tcp, 5353/udp]\n    from: 198.51.100.0/24\n"
         + "  - reject: 8443/tcp\n"
         + "outbound:\n  - deny: 8081/tcp\n"
         + "services:\n"
@@ -47,6 +49,7 @@ class ExternalClientsIT {
         + "  8081: { to: 127.0.0.1:" + web.port() + " }\n"
         + "  8443: { to: 127.0.0.1:" + web.port() + " }\n"
         + "  7: { to: 127.0.0.1:" + echo.port() + " }\n"
+        + "  5353: { to: 127.0.0.1:" + udpEcho.port() + ", proto: udp }\n"
 ), config().build());
   }
 
@@ -55,6 +58,7 @@ class ExternalClientsIT {
     gateway.close();
     web.close();
     echo.close();
+    udpEcho.close();
   }
 
   private static Run run(String stdin, String... command) throws IOException, InterruptedException {
@@ -143,5 +147,21 @@ class ExternalClientsIT {
     Run diamond = run("let me in\n", "ncat", "-s", DIAMOND_LOCAL, "127.0.0.1", Integer.toString(port));
     assertThat(diamond.out()).doesNotContain("let me in");
     assertThat(echo.received).hasValue("hello through porte\n".length());
+  }
+
+  @Test
+  void ncatUdpGetsItsEchoFromTheCircleAndNothingFromTheDiamond() throws Exception {
+    int port = gateway.address(Protocol.UDP, 5353).getPort();
+    // ncat -u ends at end of input without waiting for an answer, hence the open stdin; --idle-timeout
+    // ends it when nothing comes back.
+    Run circle = ncat("datagram through porte\n", 23, "ncat", "-u", "--idle-timeout", "3s", "-s", CIRCLE_LOCAL,
+        "127.0.0.1", Integer.toString(port));
+    assertThat(circle.out()).isEqualTo("datagram through porte\n");
+
+    Run diamond = ncat("let me in\n", 10, "ncat", "-u", "--idle-timeout", "2s", "-s", DIAMOND_LOCAL, "127.0.0.1",
+        Integer.toString(port));
+    // All ncat says is that it waited in vain ("Ncat: Idle timeout expired").
+    assertThat(diamond.out()).doesNotContain("let me in").startsWith("Ncat: Idle");
+    assertThat(udpEcho.received).as("the diamond's datagram never reached the service").hasValue(1);
   }
 }

@@ -4,104 +4,194 @@ import dev.porte.core.model.Cidr;
 import dev.porte.core.model.PortRange;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The interval arithmetic the kernel forces on us: elements of an nft interval set must not
- * overlap ("File exists"), so port lists are merged and address-by-port boxes made disjoint before
- * they become set elements. The union of the elements is always exactly the union of the inputs.
+ * The interval arithmetic the kernel forces on us, with every piece owned by one policy rule.
+ * Elements of an nft interval set must not overlap ("File exists"), and {@code status --hits} must
+ * credit each element's counter to exactly one rule: the one the reference evaluator would name,
+ * which within a level (equal priority and action) is the rule written first, so the smallest
+ * owner (a rule's index) wins wherever pieces overlap. The union of the output is always exactly
+ * the union of the input.
  */
 final class Intervals {
   private Intervals() {}
 
-  /** Sorted, overlapping and adjacent ranges coalesced. */
-  static List<PortRange> merge(List<PortRange> ranges) {
-    List<PortRange> sorted = new ArrayList<>(ranges);
-    sorted.sort(Comparator.comparingInt(PortRange::lo));
-    List<PortRange> out = new ArrayList<>();
-    for (PortRange r : sorted) {
-      if (!out.isEmpty() && r.lo() <= out.get(out.size() - 1).hi() + 1) {
-        PortRange last = out.remove(out.size() - 1);
-        out.add(new PortRange(last.lo(), Math.max(last.hi(), r.hi())));
+  /** A port range that belongs to the policy rule with index {@code owner}. */
+  record Owned(PortRange range, int owner) {}
+
+  /** A network and port range pair, an element of a concatenated set, owned by one rule. */
+  record Piece(Cidr cidr, PortRange range, int owner) {}
+
+  /**
+   * Disjoint, sorted ranges covering exactly the union of {@code ranges}, each port owned by the
+   * smallest owner that covers it; neighbours of the same owner are coalesced, neighbours of
+   * different owners never are.
+   */
+  static List<Owned> label(List<Owned> ranges) {
+    List<Owned> byOwner = new ArrayList<>(ranges);
+    byOwner.sort(Comparator.comparingInt(Owned::owner));
+    // Disjoint pieces by their low end; each range only fills the gaps its betters left.
+    TreeMap<Integer, Owned> taken = new TreeMap<>();
+    for (Owned r : byOwner) {
+      int lo = r.range().lo();
+      int hi = r.range().hi();
+      Map.Entry<Integer, Owned> before = taken.floorEntry(lo);
+      int next = lo;
+      if (before != null && before.getValue().range().hi() >= lo) {
+        next = before.getValue().range().hi() + 1;
+      }
+      List<Owned> fill = new ArrayList<>();
+      for (Owned t : taken.subMap(lo, true, hi, true).values()) {
+        if (t.range().lo() > next) {
+          fill.add(new Owned(new PortRange(next, t.range().lo() - 1), r.owner()));
+        }
+        next = Math.max(next, t.range().hi() + 1);
+      }
+      if (next <= hi) {
+        fill.add(new Owned(new PortRange(next, hi), r.owner()));
+      }
+      fill.forEach(f -> taken.put(f.range().lo(), f));
+    }
+    List<Owned> out = new ArrayList<>();
+    for (Owned o : taken.values()) {
+      Owned last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.owner() == o.owner() && last.range().hi() + 1 == o.range().lo()) {
+        out.set(out.size() - 1, new Owned(new PortRange(last.range().lo(), o.range().hi()), o.owner()));
       } else {
-        out.add(r);
+        out.add(o);
       }
     }
     return out;
   }
 
-  /** {@code ranges} minus {@code taken}; both merged first. */
-  static List<PortRange> subtract(List<PortRange> ranges, List<PortRange> taken) {
-    List<PortRange> out = new ArrayList<>();
-    List<PortRange> cut = merge(taken);
-    for (PortRange r : merge(ranges)) {
-      int lo = r.lo();
-      for (PortRange t : cut) {
-        if (t.hi() < lo || t.lo() > r.hi()) {
+  /** The parts of {@code ranges} not covered by {@code taken}; both as {@link #label} returns them. */
+  static List<Owned> subtract(List<Owned> ranges, List<Owned> taken) {
+    List<Owned> out = new ArrayList<>();
+    for (Owned r : ranges) {
+      int lo = r.range().lo();
+      for (Owned t : taken) {
+        if (t.range().hi() < lo || t.range().lo() > r.range().hi()) {
           continue;
         }
-        if (t.lo() > lo) {
-          out.add(new PortRange(lo, t.lo() - 1));
+        if (t.range().lo() > lo) {
+          out.add(new Owned(new PortRange(lo, t.range().lo() - 1), r.owner()));
         }
-        lo = t.hi() + 1;
-        if (lo > r.hi()) {
+        lo = t.range().hi() + 1;
+        if (lo > r.range().hi()) {
           break;
         }
       }
-      if (lo <= r.hi()) {
-        out.add(new PortRange(lo, r.hi()));
+      if (lo <= r.range().hi()) {
+        out.add(new Owned(new PortRange(lo, r.range().hi()), r.owner()));
       }
     }
     return out;
   }
-
-  /** The networks not inside another of the list, each once, in first-seen order. */
-  static List<Cidr> outermost(List<Cidr> cidrs) {
-    Map<Cidr, Boolean> distinct = new LinkedHashMap<>();
-    cidrs.forEach(c -> distinct.put(c, Boolean.TRUE));
-    List<Cidr> out = new ArrayList<>();
-    for (Cidr c : distinct.keySet()) {
-      if (nearestAncestor(c, distinct) == null) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  /** A network and the ports it is paired with in a concatenated set. */
-  record Box(Cidr cidr, List<PortRange> ports) {}
 
   /**
-   * Disjoint boxes covering exactly the union of {@code boxes}. Networks are nested or disjoint, so
-   * each network keeps only the ports that none of its enclosing networks already has; the union is
-   * unchanged (the inner network lies inside the outer one) and no two boxes overlap.
+   * Sets of pieces for lookups made one after another, the first list first. Within one list no
+   * two pieces overlap; the lists together cover exactly the union of {@code pieces}; and the first
+   * list holding a piece that contains a point gives that point the smallest owner of the input
+   * pieces containing it.
+   *
+   * <p>Networks are nested or disjoint. A network's effective owners are the best of its own and
+   * its nearest enclosing network's; it emits only where that differs from the enclosing network.
+   * Where nothing encloses it ("fresh" ports) its pieces overlap no other emitted piece and join
+   * the last list; where it overrides an enclosing network's owner its pieces overlap that
+   * network's and go into an earlier list, one per depth, deepest first. Without overrides
+   * (the common case) the result is one list, as small as the merged cover.
    */
-  static List<Box> disjoint(List<Box> boxes) {
-    Map<Cidr, List<PortRange>> own = new LinkedHashMap<>();
-    for (Box box : boxes) {
-      own.computeIfAbsent(box.cidr(), k -> new ArrayList<>()).addAll(box.ports());
+  static List<List<Piece>> layers(List<Piece> pieces) {
+    Map<Cidr, List<Owned>> own = new LinkedHashMap<>();
+    for (Piece p : pieces) {
+      own.computeIfAbsent(p.cidr(), k -> new ArrayList<>()).add(new Owned(p.range(), p.owner()));
     }
     List<Cidr> order = new ArrayList<>(own.keySet());
-    // Outer networks first, so that each network's ancestors are settled before it.
+    // Outer networks first, so that each network's enclosing ones are settled before it.
     order.sort(Comparator.comparingInt(Cidr::prefix));
-    Map<Cidr, List<PortRange>> covered = new LinkedHashMap<>();
-    List<Box> out = new ArrayList<>();
+    Map<Cidr, Cidr> parents = new HashMap<>();
+    Map<Cidr, Integer> depth = new HashMap<>();
+    java.util.Set<Cidr> hasChildren = new java.util.HashSet<>();
     for (Cidr c : order) {
       Cidr parent = nearestAncestor(c, own);
-      List<PortRange> above = parent == null ? List.of() : covered.get(parent);
-      List<PortRange> mine = merge(own.get(c));
-      List<PortRange> left = subtract(mine, above);
-      List<PortRange> all = new ArrayList<>(above);
-      all.addAll(mine);
-      covered.put(c, merge(all));
-      if (!left.isEmpty()) {
-        out.add(new Box(c, left));
+      if (parent != null) {
+        parents.put(c, parent);
+        hasChildren.add(parent);
+      }
+      depth.put(c, parent == null ? 0 : depth.get(parent) + 1);
+    }
+    Map<Cidr, List<Owned>> effective = new HashMap<>();
+    TreeMap<Integer, List<Piece>> byDepth = new TreeMap<>(Comparator.reverseOrder());
+    for (Cidr c : order) {
+      List<Owned> mine = label(own.get(c));
+      Cidr parent = parents.get(c);
+      List<Owned> above = parent == null ? List.of() : effective.get(parent);
+      for (Owned o : mine) {
+        emit(c, o, above, depth.get(c), byDepth);
+      }
+      if (hasChildren.contains(c)) {
+        List<Owned> all = new ArrayList<>(above);
+        all.addAll(mine);
+        effective.put(c, label(all));
       }
     }
+    List<List<Piece>> out = new ArrayList<>();
+    byDepth.values().forEach(layer -> out.add(List.copyOf(layer)));
     return out;
+  }
+
+  /** Emits the parts of {@code o} where it beats {@code above} (sorted, disjoint) or above has nothing. */
+  private static void emit(Cidr c, Owned o, List<Owned> above, int depth, TreeMap<Integer, List<Piece>> byDepth) {
+    int next = o.range().lo();
+    int hi = o.range().hi();
+    int from = firstEndingAtOrAfter(above, next);
+    for (int i = from; i < above.size() && above.get(i).range().lo() <= hi; i++) {
+      Owned a = above.get(i);
+      if (a.range().lo() > next) {
+        add(byDepth, 0, new Piece(c, new PortRange(next, a.range().lo() - 1), o.owner()));
+      }
+      int lo = Math.max(next, a.range().lo());
+      int end = Math.min(hi, a.range().hi());
+      if (o.owner() < a.owner()) {
+        add(byDepth, depth, new Piece(c, new PortRange(lo, end), o.owner()));
+      }
+      next = end + 1;
+    }
+    if (next <= hi) {
+      add(byDepth, 0, new Piece(c, new PortRange(next, hi), o.owner()));
+    }
+  }
+
+  private static void add(TreeMap<Integer, List<Piece>> byDepth, int depth, Piece piece) {
+    List<Piece> layer = byDepth.computeIfAbsent(depth, k -> new ArrayList<>());
+    Piece last = layer.isEmpty() ? null : layer.get(layer.size() - 1);
+    if (last != null && last.cidr().equals(piece.cidr()) && last.owner() == piece.owner()
+        && last.range().hi() + 1 == piece.range().lo()) {
+      layer.set(layer.size() - 1, new Piece(piece.cidr(), new PortRange(last.range().lo(), piece.range().hi()), piece.owner()));
+    } else {
+      layer.add(piece);
+    }
+  }
+
+  /** Binary search: the index of the first range whose high end is at least {@code port}. */
+  private static int firstEndingAtOrAfter(List<Owned> sorted, int port) {
+    int lo = 0;
+    int hi = sorted.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted.get(mid).range().hi() < port) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** The longest strictly shorter prefix of {@code c} present in {@code present}, or null. */

@@ -26,24 +26,29 @@ public final class IptablesCompiler {
 
   /** How one porte chain looks at a packet: which address is the remote side, which port is asked for. */
   private enum View {
-    INBOUND("PORTE-INBOUND", Direction.INBOUND, "-s", "--dport", false),
-    OUTBOUND("PORTE-OUTBOUND", Direction.OUTBOUND, "-d", "--dport", false),
-    REPLY("PORTE-REPLY", Direction.OUTBOUND, "-d", "--sport", true),
-    INBOUND_DNAT("PORTE-INBOUND-DNAT", Direction.INBOUND, "-s", "-m conntrack --ctorigdstport", false),
-    REPLY_DNAT("PORTE-REPLY-DNAT", Direction.OUTBOUND, "-d", "-m conntrack --ctorigdstport", true);
+    INBOUND("PORTE-INBOUND", Direction.INBOUND, "-s", "--dport", false, "in"),
+    OUTBOUND("PORTE-OUTBOUND", Direction.OUTBOUND, "-d", "--dport", false, "out"),
+    REPLY("PORTE-REPLY", Direction.OUTBOUND, "-d", "--sport", true, "reply"),
+    // LOG takes a 29-character prefix: the DNAT chains log with the words of their questions
+    // ("in", "reply"); the log line's IN= and OUT= (both set in FORWARD) tell a published port apart.
+    INBOUND_DNAT("PORTE-INBOUND-DNAT", Direction.INBOUND, "-s", "-m conntrack --ctorigdstport", false, "in"),
+    REPLY_DNAT("PORTE-REPLY-DNAT", Direction.OUTBOUND, "-d", "-m conntrack --ctorigdstport", true, "reply");
 
     final String chain;
     final Direction direction;
     final String addrFlag;
     final String portFlag;
     final boolean reply;
+    /** The log prefix's direction word. */
+    final String logWord;
 
-    View(String chain, Direction direction, String addrFlag, String portFlag, boolean reply) {
+    View(String chain, Direction direction, String addrFlag, String portFlag, boolean reply, String logWord) {
       this.chain = chain;
       this.direction = direction;
       this.addrFlag = addrFlag;
       this.portFlag = portFlag;
       this.reply = reply;
+      this.logWord = logWord;
     }
   }
 
@@ -123,12 +128,21 @@ public final class IptablesCompiler {
             : " -p " + spec.protocol() + (spec.range().isAll() ? "" : " " + view.portFlag + " " + spec.range().lo()
                 + (spec.range().lo() == spec.range().hi() ? "" : ":" + spec.range().hi()));
         String target = target(rule.action(), spec.protocol(), view.reply, v6);
+        List<String> heads = new ArrayList<>();
         if (remotes.isEmpty()) {
-          out.append("-A ").append(chain).append(match).append(comment).append(target).append('\n');
+          heads.add("-A " + chain + match + comment);
         }
         for (Cidr cidr : remotes) {
-          out.append("-A ").append(chain).append(' ').append(view.addrFlag).append(' ').append(cidr)
-              .append(match).append(comment).append(target).append('\n');
+          heads.add("-A " + chain + " " + view.addrFlag + " " + cidr + match + comment);
+        }
+        for (String head : heads) {
+          if (rule.log()) {
+            // LOG does not end the chain: the verdict follows. The limit keeps a flood out of the kernel log.
+            out.append(head).append(" -m limit --limit 5/sec --limit-burst 10 -j LOG --log-prefix \"")
+                .append(LogPrefix.of(view.logWord, rule, LogPrefix.IPTABLES_MAX))
+                .append("\" --log-level info\n");
+          }
+          out.append(head).append(target).append('\n');
         }
       }
     }

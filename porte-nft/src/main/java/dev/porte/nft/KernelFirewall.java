@@ -8,6 +8,7 @@ import dev.porte.core.model.Flow;
 import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.Protocol;
+import dev.porte.core.policy.Policies;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -155,16 +156,13 @@ public final class KernelFirewall {
 
   /** What {@link #status} found. */
   public record Status(Optional<StateDir.Applied> applied, boolean tablePresent, boolean drift,
-      Optional<StateDir.Pending> pending, List<String> otherHooks, List<Hit> hits) {}
-
-  /** A kernel rule's counter: its chain, its comment (the policy lines) and the counts. */
-  public record Hit(String chain, String comment, long packets, long bytes) {}
+      Optional<StateDir.Pending> pending, List<String> otherHooks) {}
 
   public Status status() {
     Optional<StateDir.Applied> applied = appliedByPorte();
     Nft.Result listed = listTable();
     boolean present = listed.exit() == 0;
-    return new Status(applied, present, drifted(applied, listed), state.pending(), otherHooks(), present ? hits() : List.of());
+    return new Status(applied, present, drifted(applied, listed), state.pending(), otherHooks());
   }
 
   /** The last ruleset porte applied, when there is one (not the record of the state before porte). */
@@ -204,26 +202,51 @@ public final class KernelFirewall {
     return out;
   }
 
-  List<Hit> hits() {
+  /**
+   * What the kernel counted for each rule of the applied policy. The stored policy text is compiled
+   * again and must give exactly the applied script (so the compiler's record of which rule owns
+   * which counter holds for the kernel's table); a table changed by hand, or a policy this porte
+   * compiles differently, is a {@link ErrorCode#CONFLICT} that says so rather than wrong counts.
+   */
+  public RuleHits hits() {
+    StateDir.Applied applied = appliedByPorte().orElseThrow(() -> new PorteException(ErrorCode.CONFLICT,
+        "no counters to show: porte has applied nothing here (state in " + state.path() + ")"));
     Nft.Result listed = nft.run("-j", "list", "table", "inet", NftCompiler.TABLE);
-    List<Hit> out = new ArrayList<>();
     if (listed.exit() != 0) {
-      return out;
+      throw new PorteException(ErrorCode.CONFLICT, "no counters to show: table inet porte is gone from the kernel ("
+          + listed.firstError() + "); 'porte apply' puts it back");
     }
-    for (JsonNode item : JSON.readTree(listed.out()).path("nftables")) {
-      JsonNode rule = item.path("rule");
-      if (rule.isMissingNode()) {
-        continue;
-      }
-      for (JsonNode expr : rule.path("expr")) {
-        JsonNode counter = expr.path("counter");
-        if (!counter.isMissingNode()) {
-          out.add(new Hit(rule.path("chain").asString(), rule.path("comment").asString(""), counter.path("packets").asLong(),
-              counter.path("bytes").asLong()));
-        }
+    if (drifted(Optional.of(applied), listTable())) {
+      throw new PorteException(ErrorCode.CONFLICT,
+          "counters not attributed: table inet porte was changed by hand since porte applied it; 'porte apply --force' replaces it");
+    }
+    Compiled compiled = recompile(applied).orElseThrow(() -> new PorteException(ErrorCode.CONFLICT,
+        "counters not attributed: the stored policy of " + applied.origin() + " no longer compiles to the applied ruleset"
+            + " (porte was upgraded since?); apply it again"));
+    return HitReader.read(compiled.policy(), compiled.ruleset(), JSON.readTree(listed.out()));
+  }
+
+  /** A policy and what it compiles to. */
+  record Compiled(Policy policy, NftRuleset ruleset) {}
+
+  /** The policy whose compiled script is exactly the one applied, from the stored text. */
+  static Optional<Compiled> recompile(StateDir.Applied applied) {
+    List<Policy> candidates = new ArrayList<>();
+    try {
+      candidates.add(Policies.parser().parse(applied.policyText(), applied.origin()));
+    } catch (RuntimeException e) {
+      // Text this porte no longer accepts: no candidate from it; the built-in one may still fit.
+    }
+    if (applied.policyText().isBlank()) {
+      candidates.add(Policy.defaults()); // 'apply' without a file stores no text
+    }
+    for (Policy candidate : candidates) {
+      NftRuleset ruleset = NftCompiler.compile(candidate);
+      if (NftScript.write(ruleset).equals(applied.script())) {
+        return Optional.of(new Compiled(candidate, ruleset));
       }
     }
-    return out;
+    return Optional.empty();
   }
 
   /** Null when the kernel's table has the chains, rule counts and sets compiled; else what differs. */

@@ -5,7 +5,6 @@ import dev.porte.core.model.Cidr;
 import dev.porte.core.model.Direction;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.PortRange;
-import dev.porte.core.model.PortSpec;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ReplyMode;
 import dev.porte.core.model.Rule;
@@ -25,13 +24,20 @@ import java.util.stream.Collectors;
  * reply}), judged by the outbound rules for the client ({@code daddr}) and the local service port
  * ({@code sport}). The base chain {@code forward} sends connections DNAT'd to containers through
  * {@code inbound_dnat} and, in filtered mode, their answers through {@code outbound_reply_dnat}:
- * the same questions, asked by the port the client asked for ({@code ct original proto-dst}).
+ * the same questions, asked by the port the client asked for ({@code ct original proto-dst}), with
+ * the same sets and the same owners (a packet counted there counts for the same policy rule).
  *
  * <p>Verdict order: enabled rules sorted by {@link Rule#PRECEDENCE}; consecutive rules with the
  * same priority and action form one level, compiled to a few set lookups (one per protocol and
- * address family) with one verdict, so the kernel walks levels, not rules. The first level that
- * matches decides, as the lowest priority (blocks first) decides in the engine; the direction's
- * default ends each chain. Thread-safe and stateless.
+ * address family, see {@link ChainPlan}) with one verdict, so the kernel walks levels, not rules.
+ * The first level that matches decides, as the lowest priority (blocks first) decides in the
+ * engine; the direction's default ends each chain.
+ *
+ * <p>Counters: every set element, and every kernel rule whose elements all belong to one policy
+ * rule, counts for exactly the policy rule the reference evaluator names for its packets ({@link
+ * Owner}), so {@code status --hits} can report each policy rule. A rule with {@code log: true} also
+ * logs its packets, rate-limited, with a prefix naming it ({@link LogPrefix}). Thread-safe and
+ * stateless.
  */
 public final class NftCompiler {
   /** The table porte owns; no other table is ever named. */
@@ -42,6 +48,12 @@ public final class NftCompiler {
   /** Above this many elements a level's set is named and declared; below, it is written inline. */
   static final int INLINE_MAX = 4;
 
+  /**
+   * How often a logged rule may log: ufw's idea (a burst, then a steady trickle) so that a port scan
+   * or a flood cannot fill the kernel log, generous enough that a few connections are all seen.
+   */
+  static final String LOG_LIMIT = "limit rate 5/second burst 10 packets";
+
   private static final String ND_TYPES =
       "icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert }";
 
@@ -49,17 +61,17 @@ public final class NftCompiler {
 
   /** How one regular chain looks at a packet. */
   private enum View {
-    INBOUND("inbound", "in", Direction.INBOUND, "saddr", "dport", false),
-    OUTBOUND("outbound", "out", Direction.OUTBOUND, "daddr", "dport", false),
-    REPLY("outbound_reply", "reply", Direction.OUTBOUND, "daddr", "sport", true),
+    INBOUND("inbound", "in", Direction.INBOUND, "saddr", "dport", false, "inbound"),
+    OUTBOUND("outbound", "out", Direction.OUTBOUND, "daddr", "dport", false, "outbound"),
+    REPLY("outbound_reply", "reply", Direction.OUTBOUND, "daddr", "sport", true, "outbound-reply"),
     /** Connections the host forwards after DNAT (published container ports), by their original port. */
-    DNAT("inbound_dnat", "in", Direction.INBOUND, "saddr", "ct original proto-dst", false),
+    DNAT("inbound_dnat", "in", Direction.INBOUND, "saddr", "ct original proto-dst", false, "inbound-dnat"),
     /**
      * Filtered mode: what a container sends back on a DNAT'd connection, judged like {@link #REPLY}
      * for the client ({@code daddr}: forward sees the reply before it is un-NATed) and the port the
      * client asked for.
      */
-    REPLY_DNAT("outbound_reply_dnat", "reply", Direction.OUTBOUND, "daddr", "ct original proto-dst", true);
+    REPLY_DNAT("outbound_reply_dnat", "reply", Direction.OUTBOUND, "daddr", "ct original proto-dst", true, "outbound-reply-dnat");
 
     final String chain;
     final String prefix;
@@ -67,8 +79,11 @@ public final class NftCompiler {
     final String addr;
     final String port;
     final boolean reply;
+    /** The log prefix's direction word: the direction, and for the special chains what they see. */
+    final String logWord;
 
-    View(String chain, String prefix, Direction direction, String addr, String port, boolean reply) {
+    View(String chain, String prefix, Direction direction, String addr, String port, boolean reply, String logWord) {
+      this.logWord = logWord;
       this.chain = chain;
       this.prefix = prefix;
       this.direction = direction;
@@ -90,12 +105,17 @@ public final class NftCompiler {
     chains.add(inputChain());
     chains.add(outputChain(filtered));
     chains.add(forwardChain(filtered));
-    chains.add(policyChain(policy, View.INBOUND, sets));
-    chains.add(policyChain(policy, View.DNAT, sets));
-    chains.add(policyChain(policy, View.OUTBOUND, sets));
+    // inbound_dnat and outbound_reply_dnat ask the questions of inbound and outbound_reply by
+    // another port expression: one plan per direction serves every chain of it (planning again was
+    // half the compile time of a 100,000-rule policy), and lookup() reuses the named sets.
+    List<ChainPlan.Lookup> in = ChainPlan.plan(policy.rules(Direction.INBOUND));
+    List<ChainPlan.Lookup> out = ChainPlan.plan(policy.rules(Direction.OUTBOUND));
+    chains.add(policyChain(policy, View.INBOUND, in, sets));
+    chains.add(policyChain(policy, View.DNAT, in, sets));
+    chains.add(policyChain(policy, View.OUTBOUND, out, sets));
     if (filtered) {
-      chains.add(policyChain(policy, View.REPLY, sets));
-      chains.add(policyChain(policy, View.REPLY_DNAT, sets));
+      chains.add(policyChain(policy, View.REPLY, out, sets));
+      chains.add(policyChain(policy, View.REPLY_DNAT, out, sets));
     }
     List<String> header = new ArrayList<>();
     header.add("porte ruleset compiled from " + policy.source());
@@ -160,24 +180,14 @@ public final class NftCompiler {
     return new NftChain("output", "output", "what leaves this host", rules);
   }
 
-  private static NftChain policyChain(Policy policy, View view, List<NftSet> sets) {
-    List<Rule> ordered = policy.rules(view.direction).stream()
-        .filter(Rule::enabled)
-        .sorted(Rule.PRECEDENCE)
-        .collect(Collectors.toList());
+  private static NftChain policyChain(Policy policy, View view, List<ChainPlan.Lookup> lookups, List<NftSet> sets) {
     List<NftRule> out = new ArrayList<>();
-    int level = 0;
-    for (int i = 0; i < ordered.size(); ) {
-      int j = i;
-      Rule first = ordered.get(i);
-      while (j < ordered.size()
-          && ordered.get(j).priority() == first.priority()
-          && ordered.get(j).action() == first.action()) {
-        j++;
-      }
-      level++;
-      out.addAll(level(view, level, ordered.subList(i, j), sets));
-      i = j;
+    int shown = 0;
+    for (ChainPlan.Lookup lookup : lookups) {
+      // The notes name the level's policy rules once, above its first kernel rule.
+      List<String> notes = lookup.level() == shown ? List.of() : notes(lookup);
+      shown = lookup.level();
+      out.addAll(kernelRules(view, lookup, notes, sets));
     }
     out.addAll(defaults(view, policy.defaultAction(view.direction)));
     String comment = switch (view) {
@@ -190,149 +200,113 @@ public final class NftCompiler {
     return new NftChain(view.chain, null, comment, out);
   }
 
-  /** One level: rules of equal priority and action, as set lookups per protocol and family. */
-  private static List<NftRule> level(View view, int level, List<Rule> rules, List<NftSet> sets) {
-    Action action = rules.get(0).action();
+  private static List<String> notes(ChainPlan.Lookup lookup) {
+    List<Rule> rules = lookup.rules();
     List<String> notes = new ArrayList<>();
-    notes.add("level " + level + ": priority " + rules.get(0).priority() + ", " + action);
+    notes.add("level " + lookup.level() + ": priority " + rules.get(0).priority() + ", " + lookup.action()
+        + (lookup.logged() ? ", logged" : ""));
     for (Rule rule : rules) {
       notes.add("  " + where(rule) + ": " + rule.summary() + (rule.comment().isEmpty() ? "" : " (" + rule.comment() + ")"));
     }
-    String comment = lines(rules) + ": " + action + " (priority " + rules.get(0).priority() + ")";
-    List<NftRule> out = new ArrayList<>();
-    for (Protocol protocol : Protocol.CONCRETE) {
-      List<Intervals.Box> v4 = new ArrayList<>();
-      List<Intervals.Box> v6 = new ArrayList<>();
-      List<PortRange> anywhere = new ArrayList<>();
-      for (Rule rule : rules) {
-        for (PortSpec spec : rule.ports()) {
-          if (spec.protocol() != protocol) {
-            continue;
-          }
-          if (rule.remotes().isEmpty()) {
-            anywhere.add(spec.range());
-          }
-          for (Cidr cidr : rule.remotes()) {
-            (cidr.isV6() ? v6 : v4).add(new Intervals.Box(cidr, List.of(spec.range())));
-          }
+    return notes;
+  }
+
+  /**
+   * One lookup as a kernel rule whose counter counts for the one rule owning its elements, or
+   * whose elements (then always in a named set) count for their own rules; a logged rule's lookup
+   * is preceded by a twin that only logs.
+   */
+  private static List<NftRule> kernelRules(View view, ChainPlan.Lookup lookup, List<String> notes, List<NftSet> sets) {
+    List<Rule> rules = lookup.rules();
+    String comment = lines(rules) + ": " + lookup.action() + " (priority " + rules.get(0).priority() + ")";
+    String match = match(view, lookup, sets, comment);
+    int sole = lookup.soleOwner();
+    Owner owner = sole < 0 ? null : new Owner.OfRule(sole);
+    NftRule verdict = new NftRule(List.of(match, "counter", verdict(view, lookup.action(), lookup.protocol())), comment,
+        lookup.logged() ? List.of() : notes, owner);
+    if (!lookup.logged()) {
+      return List.of(verdict);
+    }
+    // A limit that is exceeded ends its rule, so it cannot sit in the rule with the verdict.
+    NftRule log = new NftRule(List.of(match, LOG_LIMIT, "log prefix \"" + LogPrefix.of(view.logWord, rules.get(0), LogPrefix.NFT_MAX)
+        + "\" level info"), "log: " + comment, notes, null);
+    return List.of(log, verdict);
+  }
+
+  private static String match(View view, ChainPlan.Lookup lookup, List<NftSet> sets, String comment) {
+    Protocol protocol = lookup.protocol();
+    List<ChainPlan.Element> elements = lookup.elements();
+    String name = view.prefix + "_" + lookup.level() + "_" + protocol
+        + switch (lookup.reach()) {
+          case V4 -> "_v4";
+          case V6 -> "_v6";
+          case ANYWHERE -> "";
         }
-      }
-      String verdict = verdict(view, action, protocol);
-      String base = view.prefix + "_" + level + "_" + protocol;
+        + (lookup.layer() > 0 ? "_d" + lookup.layer() : "");
+    if (lookup.reach() == ChainPlan.Reach.ANYWHERE) {
       if (protocol == Protocol.ICMP) {
-        if (!anywhere.isEmpty()) {
-          out.add(rule(notes, comment, "meta l4proto { icmp, ipv6-icmp }", verdict));
-        } else {
-          addIcmp(out, sets, notes, comment, view, base + "_v4", false, v4, verdict);
-          addIcmp(out, sets, notes, comment, view, base + "_v6", true, v6, verdict);
-        }
-        continue;
+        return "meta l4proto { icmp, ipv6-icmp }";
       }
-      List<PortRange> anyPorts = Intervals.merge(anywhere);
-      if (!anyPorts.isEmpty()) {
-        String match = anyPorts.equals(List.of(PortRange.ALL))
-            ? "meta l4proto " + protocol
-            : portMatch(view, protocol) + " " + lookup(sets, base, "inet_service", ports(anyPorts), "ports of " + comment);
-        out.add(rule(notes, comment, match, verdict));
+      if (elements.size() == 1 && elements.get(0).range().isAll()) {
+        return "meta l4proto " + protocol;
       }
-      addBoxes(out, sets, notes, comment, view, base + "_v4", protocol, false, v4, anyPorts, verdict);
-      addBoxes(out, sets, notes, comment, view, base + "_v6", protocol, true, v6, anyPorts, verdict);
+      return portMatch(view, protocol) + " " + lookup(sets, name, "inet_service", elements, e -> port(e.range()), "ports of " + comment);
     }
-    // The notes name the level's policy rules once, above its first kernel rule.
-    for (int k = 1; k < out.size(); k++) {
-      out.set(k, new NftRule(out.get(k).statements(), out.get(k).comment(), List.of()));
-    }
-    return out;
-  }
-
-  private static void addIcmp(List<NftRule> out, List<NftSet> sets, List<String> notes, String comment, View view,
-      String name, boolean v6, List<Intervals.Box> boxes, String verdict) {
-    if (boxes.isEmpty()) {
-      return;
-    }
-    List<Cidr> cidrs = Intervals.outermost(boxes.stream().map(Intervals.Box::cidr).collect(Collectors.toList()));
-    List<String> elements = cidrs.stream().map(NftCompiler::address).collect(Collectors.toList());
+    boolean v6 = lookup.reach() == ChainPlan.Reach.V6;
     String family = v6 ? "ip6" : "ip";
-    String match = "meta l4proto " + (v6 ? "ipv6-icmp " : "icmp ") + family + " " + view.addr + " "
-        + lookup(sets, name, v6 ? "ipv6_addr" : "ipv4_addr", elements, "addresses of " + comment);
-    out.add(rule(notes, comment, match, verdict));
-  }
-
-  private static void addBoxes(List<NftRule> out, List<NftSet> sets, List<String> notes, String comment, View view,
-      String name, Protocol protocol, boolean v6, List<Intervals.Box> boxes, List<PortRange> anyPorts, String verdict) {
-    // inbound_dnat and outbound_reply_dnat ask the questions of inbound and outbound_reply by
-    // another port expression: a named set those views built is reused, not computed again
-    // (that was half the compile time of a 100,000-rule policy).
-    List<String> elements = sets.stream().filter(set -> set.name().equals(name)).findFirst()
-        .map(NftSet::elements)
-        .orElseGet(() -> elements(boxes, anyPorts));
-    if (elements.isEmpty()) {
-      return;
+    String addrType = v6 ? "ipv6_addr" : "ipv4_addr";
+    if (protocol == Protocol.ICMP) {
+      return "meta l4proto " + (v6 ? "ipv6-icmp " : "icmp ") + family + " " + view.addr + " "
+          + lookup(sets, name, addrType, elements, e -> address(e.cidr()), "addresses of " + comment);
     }
-    String family = v6 ? "ip6" : "ip";
-    String type = (v6 ? "ipv6_addr" : "ipv4_addr") + " . inet_service";
     boolean conntrack = view.portFromConntrack();
-    String match = (conntrack ? "meta l4proto " + protocol + " " : "") + family + " " + view.addr + " . "
+    return (conntrack ? "meta l4proto " + protocol + " " : "") + family + " " + view.addr + " . "
         + (conntrack ? view.port : protocol + " " + view.port) + " "
-        + lookup(sets, name, type, elements, "addresses and ports of " + comment);
-    out.add(rule(notes, comment, match, verdict));
+        + lookup(sets, name, addrType + " . inet_service", elements, e -> address(e.cidr()) + " . " + port(e.range()),
+            "addresses and ports of " + comment);
   }
 
-  /** The set elements "address . ports" of a level's boxes, disjoint, without what its anywhere rules match. */
-  private static List<String> elements(List<Intervals.Box> boxes, List<PortRange> anyPorts) {
-    List<Intervals.Box> wanted = new ArrayList<>();
-    for (Intervals.Box box : boxes) {
-      // What the anywhere rule of the same level already matches needs no address element.
-      List<PortRange> left = Intervals.subtract(box.ports(), anyPorts);
-      if (!left.isEmpty()) {
-        wanted.add(new Intervals.Box(box.cidr(), left));
-      }
+  /**
+   * A single value, an inline set, or a named set declared in {@code sets}. Elements of several
+   * owners always go into a named set: only its elements' counters tell the owners apart.
+   */
+  private static String lookup(List<NftSet> sets, String name, String type, List<ChainPlan.Element> elements,
+      java.util.function.Function<ChainPlan.Element, String> text, String comment) {
+    List<String> values = elements.stream().map(text).collect(Collectors.toList());
+    List<Integer> owners = elements.stream().map(ChainPlan.Element::owner).collect(Collectors.toList());
+    boolean sole = owners.stream().distinct().count() == 1;
+    if (sole && values.size() == 1 && !type.contains(".")) {
+      return values.get(0);
     }
-    List<String> elements = new ArrayList<>();
-    for (Intervals.Box box : Intervals.disjoint(wanted)) {
-      for (PortRange range : box.ports()) {
-        elements.add(address(box.cidr()) + " . " + port(range));
-      }
-    }
-    return elements;
-  }
-
-  /** A single value, an inline set, or a named set declared in {@code sets}. */
-  private static String lookup(List<NftSet> sets, String name, String type, List<String> elements, String comment) {
-    if (elements.size() == 1 && !type.contains(".")) {
-      return elements.get(0);
-    }
-    if (elements.size() <= INLINE_MAX) {
-      return "{ " + String.join(", ", elements) + " }";
+    if (sole && values.size() <= INLINE_MAX) {
+      return "{ " + String.join(", ", values) + " }";
     }
     for (NftSet set : sets) {
       if (set.name().equals(name)) {
-        // inbound_dnat asks the same question as inbound with another port expression: one set
-        // serves both, which halves the load time of big policies.
-        if (!set.elements().equals(elements)) {
+        // inbound_dnat and outbound_reply_dnat ask the questions of inbound and outbound_reply
+        // by another port expression: one set serves both, which halves the load time of big
+        // policies, and its elements' counters add up both chains' packets for their owners.
+        if (!set.elements().equals(values) || !set.owners().equals(owners)) {
           throw new IllegalStateException("set " + name + " would be declared twice with different elements");
         }
         return "@" + name;
       }
     }
-    sets.add(new NftSet(name, type, true, elements, NftRule.clean(comment)));
+    sets.add(new NftSet(name, type, true, values, NftRule.clean(comment), owners));
     return "@" + name;
-  }
-
-  private static NftRule rule(List<String> notes, String comment, String match, String verdict) {
-    return new NftRule(List.of(match, "counter", verdict), comment, notes);
   }
 
   private static List<NftRule> defaults(View view, Action action) {
     String comment = view.direction + " default: " + action;
     List<String> notes = List.of("no rule matched: the " + view.direction + " default, " + action);
+    Owner owner = new Owner.OfDefault(view.direction);
     if (action == Action.REJECT && !view.reply) {
       return List.of(
-          new NftRule(List.of("meta l4proto tcp", "counter", "reject with tcp reset"), comment, notes),
-          new NftRule(List.of("meta l4proto udp", "counter", "reject with icmpx type port-unreachable"), comment, List.of()),
-          new NftRule(List.of("counter", "reject with icmpx type admin-prohibited"), comment, List.of()));
+          new NftRule(List.of("meta l4proto tcp", "counter", "reject with tcp reset"), comment, notes, owner),
+          new NftRule(List.of("meta l4proto udp", "counter", "reject with icmpx type port-unreachable"), comment, List.of(), owner),
+          new NftRule(List.of("counter", "reject with icmpx type admin-prohibited"), comment, List.of(), owner));
     }
-    return List.of(new NftRule(List.of("counter", action == Action.ALLOW ? "accept" : "drop"), comment, notes));
+    return List.of(new NftRule(List.of("counter", action == Action.ALLOW ? "accept" : "drop"), comment, notes, owner));
   }
 
   /**
@@ -356,10 +330,6 @@ public final class NftCompiler {
   /** {@code tcp dport}, or for DNAT'd connections the protocol and the original destination port. */
   private static String portMatch(View view, Protocol protocol) {
     return view.portFromConntrack() ? "meta l4proto " + protocol + " " + view.port : protocol + " " + view.port;
-  }
-
-  private static List<String> ports(List<PortRange> ranges) {
-    return ranges.stream().map(NftCompiler::port).collect(Collectors.toList());
   }
 
   private static String port(PortRange range) {

@@ -1,13 +1,16 @@
 package dev.porte.nft;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One kernel rule: its statements in order ({@code "ip saddr . tcp dport @in_1_tcp_v4"}, {@code
  * "counter"}, {@code "accept"}), the comment stored in the kernel (at most 128 bytes, no double
- * quotes) and notes printed above it in the script (the policy rules it stands for).
+ * quotes), notes printed above it in the script (the policy rules it stands for), and the owner of
+ * its counter: null when it counts nothing worth reporting, or when its set's elements are owned by
+ * several rules and their own counters say which.
  */
-public record NftRule(List<String> statements, String comment, List<String> notes) {
+public record NftRule(List<String> statements, String comment, List<String> notes, @Nullable Owner owner) {
   /** The kernel's limit for a rule comment (NFT_USERDATA_MAXLEN is 256, nft's comment limit 128). */
   static final int COMMENT_MAX = 128;
 
@@ -15,6 +18,10 @@ public record NftRule(List<String> statements, String comment, List<String> note
     statements = List.copyOf(statements);
     notes = List.copyOf(notes);
     comment = clean(comment);
+  }
+
+  public NftRule(List<String> statements, String comment, List<String> notes) {
+    this(statements, comment, notes, null);
   }
 
   static NftRule of(String comment, String... statements) {

@@ -87,4 +87,35 @@ class IptablesCompilerTest {
       assertRestoreAccepts("ip6tables-restore", rules.v6());
     }
   }
+
+  @Test
+  void aLoggedRuleLogsRateLimitedBeforeItsVerdict() throws IOException {
+    IptablesRules rules = IptablesCompiler.compile(parse("inbound:\n  - deny: 3306/tcp\n    from: \"2001:db8::/32\"\n    log: true\n"));
+    assertThat(rules.v6()).containsSubsequence(
+        "-A PORTE-INBOUND -s 2001:db8::/32 -p tcp --dport 3306 -m comment --comment \"porte.yaml:2 deny 3306/tcp from 2001:db8::/32\""
+            + " -m limit --limit 5/sec --limit-burst 10 -j LOG --log-prefix \"porte in deny porte.yaml:2 \" --log-level info",
+        "-A PORTE-INBOUND -s 2001:db8::/32 -p tcp --dport 3306 -m comment --comment \"porte.yaml:2 deny 3306/tcp from 2001:db8::/32\" -j DROP");
+    assertRestoreAccepts("ip6tables-restore", rules.v6());
+    assertRestoreAccepts("iptables-restore", rules.v4());
+  }
+
+  @Test
+  void aLoggedRuleLogsInThePublishedPortChainsToo() throws IOException {
+    IptablesRules rules = IptablesCompiler.compile(parse(
+        "replies: filtered\ninbound:\n  - allow: 8080/tcp\n    log: true\noutbound:\n  - deny: 8080/tcp\n    to: 10.0.0.0/8\n    log: true\n"));
+    String inLog = " -m limit --limit 5/sec --limit-burst 10 -j LOG --log-prefix \"porte in allow porte.yaml:3 \" --log-level info";
+    String replyLog = " -m limit --limit 5/sec --limit-burst 10 -j LOG --log-prefix \"porte reply deny line 6 \" --log-level info";
+    assertThat(rules.v4()).containsSubsequence(
+        "-A PORTE-INBOUND -p tcp --dport 8080 -m comment --comment \"porte.yaml:3 allow 8080/tcp\"" + inLog,
+        "-A PORTE-INBOUND -p tcp --dport 8080 -m comment --comment \"porte.yaml:3 allow 8080/tcp\" -j ACCEPT",
+        "-A PORTE-REPLY -d 10.0.0.0/8 -p tcp --sport 8080 -m comment --comment \"porte.yaml:6 deny 8080/tcp to 10.0.0.0/8\"" + replyLog,
+        "-A PORTE-REPLY -d 10.0.0.0/8 -p tcp --sport 8080 -m comment --comment \"porte.yaml:6 deny 8080/tcp to 10.0.0.0/8\" -j DROP",
+        "-A PORTE-INBOUND-DNAT -p tcp -m conntrack --ctorigdstport 8080 -m comment --comment \"porte.yaml:3 allow 8080/tcp\"" + inLog,
+        "-A PORTE-INBOUND-DNAT -p tcp -m conntrack --ctorigdstport 8080 -m comment --comment \"porte.yaml:3 allow 8080/tcp\" -j ACCEPT",
+        "-A PORTE-REPLY-DNAT -d 10.0.0.0/8 -p tcp -m conntrack --ctorigdstport 8080 -m comment --comment \"porte.yaml:6 deny 8080/tcp to 10.0.0.0/8\""
+            + replyLog,
+        "-A PORTE-REPLY-DNAT -d 10.0.0.0/8 -p tcp -m conntrack --ctorigdstport 8080 -m comment --comment \"porte.yaml:6 deny 8080/tcp to 10.0.0.0/8\" -j DROP");
+    assertRestoreAccepts("iptables-restore", rules.v4());
+    assertRestoreAccepts("ip6tables-restore", rules.v6());
+  }
 }

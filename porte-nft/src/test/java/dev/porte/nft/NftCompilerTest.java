@@ -203,4 +203,94 @@ class NftCompilerTest {
     assertThat(millis).as("compile time in ms").isLessThan(5_000);
     assertKernelAccepts(script);
   }
+
+  @Test
+  void rulesOfOneLevelShareANamedSetWhoseElementsEachBelongToOneRule() {
+    NftRuleset ruleset = NftCompiler.compile(parse(String.join("\n",
+        "inbound:",
+        "  - allow: 22/tcp",
+        "  - allow: 20-80/tcp",
+        "  - allow: 8080/tcp",
+        "    from: 10.0.0.0/8",
+        "  - allow: 8080/tcp",
+        "    from: 10.1.0.0/16",
+        "")));
+    assertThat(ruleset.sets()).extracting(NftSet::name).containsExactly("in_1_tcp");
+    NftSet ports = ruleset.sets().get(0);
+    assertThat(ports.elements()).containsExactly("20-21", "22", "23-80");
+    assertThat(ports.owners()).containsExactly(1, 0, 1);
+    assertThat(rules(ruleset, "inbound").get(0)).startsWith("ip saddr . tcp dport { 10.0.0.0/8 . 8080 } counter accept");
+    assertThat(ruleset.chain("inbound").rules().get(0).owner()).isEqualTo(new Owner.OfRule(2));
+    assertThat(rules(ruleset, "inbound").get(1)).startsWith("tcp dport @in_1_tcp counter accept");
+    assertThat(ruleset.chain("inbound").rules().get(1).owner()).isNull();
+    assertThat(ruleset.chain("inbound").rules().get(2).owner()).isEqualTo(new Owner.OfDefault(dev.porte.core.model.Direction.INBOUND));
+    assertKernelAccepts(NftScript.write(ruleset));
+  }
+
+  @Test
+  void anInnerNetworkOfAnEarlierRuleGetsASetLookedUpBeforeTheOuterOne() {
+    NftRuleset ruleset = NftCompiler.compile(parse(String.join("\n",
+        "inbound:",
+        "  - deny: [80/tcp, 81/tcp, 82/tcp, 83/tcp, 84/tcp]",
+        "    from: [10.1.0.0/16, \"fd00:1::/32\"]",
+        "  - deny: 80-90/tcp",
+        "    from: [10.0.0.0/8, \"fd00::/16\"]",
+        "  - deny: 80-90/tcp",
+        "    from: [10.2.0.0/16, 10.3.0.0/16]",
+        "")));
+    assertThat(rules(ruleset, "inbound")).hasSize(5);
+    assertThat(rules(ruleset, "inbound").get(0)).startsWith("ip saddr . tcp dport { 10.1.0.0/16 . 80-84 } counter drop");
+    assertThat(rules(ruleset, "inbound").get(1)).startsWith("ip saddr . tcp dport { 10.0.0.0/8 . 80-90 } counter drop");
+    assertThat(ruleset.chain("inbound").rules().get(1).owner()).isEqualTo(new Owner.OfRule(1));
+    assertKernelAccepts(NftScript.write(ruleset));
+  }
+
+  @Test
+  void aLoggedRuleLogsRateLimitedWithAPrefixNamingItThenDecides() {
+    NftRuleset ruleset = NftCompiler.compile(parse("inbound:\n  - allow: 2222/tcp\n  - reject: 3306/tcp\n    log: true\n"));
+    assertThat(rules(ruleset, "inbound")).containsExactly(
+        "tcp dport 3306 limit rate 5/second burst 10 packets log prefix \"porte inbound reject porte.yaml:3 \" level info"
+            + " comment \"log: porte.yaml:3: reject (priority 1000)\"",
+        "tcp dport 3306 counter reject with tcp reset comment \"porte.yaml:3: reject (priority 1000)\"",
+        "tcp dport 2222 counter accept comment \"porte.yaml:2: allow (priority 1000)\"",
+        "counter drop comment \"inbound default: deny\"");
+    assertThat(rules(ruleset, "inbound_dnat").get(0)).contains("log prefix \"porte inbound-dnat reject porte.yaml:3 \"");
+    assertKernelAccepts(NftScript.write(ruleset));
+  }
+
+  @Test
+  void publishedRepliesLogAndCountLikeLocalRepliesWithTheSameSets() {
+    NftRuleset ruleset = NftCompiler.compile(parse(String.join("\n",
+        "replies: filtered",
+        "outbound:",
+        "  - deny: 8080/tcp",
+        "    log: true",
+        "  - allow: [443/tcp, 8443/tcp]",
+        "    to: [10.0.0.0/8, 192.168.0.0/16]",
+        "  - allow: 9000/tcp",
+        "    to: 172.16.0.0/12",
+        "")));
+    assertThat(rules(ruleset, "outbound_reply_dnat")).containsExactly(
+        "meta l4proto tcp ct original proto-dst 8080 limit rate 5/second burst 10 packets"
+            + " log prefix \"porte outbound-reply-dnat deny porte.yaml:3 \" level info comment \"log: porte.yaml:3: deny (priority 1000)\"",
+        "meta l4proto tcp ct original proto-dst 8080 counter drop comment \"porte.yaml:3: deny (priority 1000)\"",
+        "meta l4proto tcp ip daddr . ct original proto-dst @reply_2_tcp_v4 counter accept comment \"porte.yaml:5,7: allow (priority 1000)\"",
+        "counter accept comment \"outbound default: allow\"");
+    // One set for both reply chains, whose elements count for their own rules in either.
+    assertThat(ruleset.sets()).extracting(NftSet::name).containsExactly("out_2_tcp_v4", "reply_2_tcp_v4");
+    assertThat(ruleset.chain("outbound_reply_dnat").rules()).extracting(NftRule::owner)
+        .isEqualTo(ruleset.chain("outbound_reply").rules().stream().map(NftRule::owner).collect(Collectors.toList()));
+    assertKernelAccepts(NftScript.write(ruleset));
+  }
+
+  @Test
+  void logPrefixesStayWithinTheLimitsOfNftAndIptables() {
+    dev.porte.core.model.Rule rule = parse("outbound:\n  - reject: 80/tcp\n    log: true\n").rules().get(0);
+    assertThat(LogPrefix.of("outbound-reply", rule, LogPrefix.NFT_MAX)).isEqualTo("porte outbound-reply reject porte.yaml:2 ");
+    assertThat(LogPrefix.of("out", rule, LogPrefix.IPTABLES_MAX)).isEqualTo("porte out reject line 2 ");
+    dev.porte.core.model.Rule deep = Policies.parser().parse("outbound:\n  - reject: 80/tcp\n    log: true\n",
+        "/etc/porte/" + "x".repeat(200) + ".yaml").rules().get(0);
+    assertThat(LogPrefix.of("outbound", deep, LogPrefix.NFT_MAX)).isEqualTo("porte outbound reject line 2 ");
+    assertThat(LogPrefix.of("reply", deep, LogPrefix.IPTABLES_MAX)).hasSizeLessThanOrEqualTo(29).isEqualTo("porte reply reject line 2 ");
+  }
 }
