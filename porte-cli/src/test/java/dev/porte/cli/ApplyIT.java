@@ -236,4 +236,55 @@ class ApplyIT {
     assertThat(run.err()).contains("nothing to roll back to");
     assertThat(new String(Files.readAllBytes(first), StandardCharsets.UTF_8)).contains("4101");
   }
+
+  /** What the CLI prints on stderr when the kernel backend cannot be used: exactly one line. */
+  private static void assertOneLineExit2(Run run, String line) {
+    assertThat(run.exit()).as(run.err()).isEqualTo(2);
+    assertThat(run.err().lines().toList()).containsExactly("porte: " + line);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void withoutNftEveryKernelCommandSaysSoInOneLineAndExits2() throws Exception {
+    // A private mount namespace (inside the throwaway network namespace) in which every nft the
+    // CLI could find is /dev/null, which is not executable: nft is missing for this process only.
+    String hide = "for f in /usr/sbin/nft /sbin/nft /usr/bin/nft /bin/nft /usr/local/sbin/nft /usr/local/bin/nft; do "
+        + "if [ -e \"$f\" ]; then mount --bind /dev/null \"$f\" || exit 97; fi; done; exec \"$@\"";
+    for (List<String> args : List.of(List.of("apply", "--policy", first.toString()), List.of("status"), List.of("rollback"))) {
+      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "unshare", "--mount", "--propagation", "private",
+          "sh", "-c", hide, "sh", javaBinary(), "-cp", System.getProperty("java.class.path"), "dev.porte.cli.Main"));
+      cmd.addAll(args);
+      Run run = exec(cmd, Map.of("PORTE_STATE_DIR", state.toString()));
+      assertOneLineExit2(run, "nft is not installed (apt-get install nftables); nothing was changed");
+    }
+    assertThat(kernelTable()).doesNotContain("table inet porte");
+  }
+
+  @Test
+  void withoutRootApplySaysSoInOneLineAndExits2() throws Exception {
+    // The packaged jar and the policy in a directory the unprivileged user can read (the test
+    // classpath lives under root's home).
+    Path jar = Path.of("target", "porte.jar").toAbsolutePath();
+    assertThat(jar).as("failsafe runs after package").exists();
+    Path dir = Files.createTempDirectory("porte-nobody");
+    try {
+      Files.copy(jar, dir.resolve("porte.jar"));
+      Files.copy(first, dir.resolve("porte.yaml"));
+      for (Path p : List.of(dir, dir.resolve("porte.jar"), dir.resolve("porte.yaml"))) {
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+      Run run = exec(List.of("ip", "netns", "exec", ns, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+          javaBinary(), "-jar", dir.resolve("porte.jar").toString(), "apply", "--policy", dir.resolve("porte.yaml").toString()),
+          Map.of("PORTE_STATE_DIR", state.toString(), "HOME", dir.toString()));
+      assertOneLineExit2(run, "changing the kernel firewall needs root (run with sudo); nothing was changed");
+      assertThat(kernelTable()).doesNotContain("table inet porte");
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
 }

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * What the kernel counted for each enabled policy rule (in the order written) and for each
  * direction's default since the table was applied. A rule's count is the packets it decided: in the
- * inbound and outbound chains the packets that open connections, and in filtered mode also the data
- * leaving on inbound connections that the outbound rules judged. Immutable.
+ * inbound and outbound chains the packets that open connections (to published container ports too,
+ * chain inbound_dnat), and in filtered mode also the data leaving on inbound connections that the
+ * outbound rules judged (chains outbound_reply and outbound_reply_dnat, added up). Immutable.
  */
 public record RuleHits(List<RuleCount> rules, Map<Direction, DefaultCount> defaults) {
   public RuleHits {

@@ -93,6 +93,13 @@ final class Lab implements AutoCloseable {
     }
     ip("-n", host, "link", "set", "veth-h", "up");
     ip("-n", client, "link", "set", "veth-c", "up");
+    for (String ns : List.of(host, client)) {
+      // Namespace-local settings. The kernel rate-limits ICMP errors (a few per peer, then one a
+      // second), which would turn the UDP and ICMP rejects of a burst of probes into timeouts;
+      // ping sockets (probe.py's ICMP probes) need the group range to admit root.
+      Tools.ok(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.icmp_ratemask=0",
+          "net.ipv6.icmp.ratemask=", "net.ipv6.icmp.ratelimit=0", "net.ipv4.ping_group_range=0 2147483647"), 20);
+    }
   }
 
   private final List<String> extra = new ArrayList<>();
@@ -121,12 +128,39 @@ final class Lab implements AutoCloseable {
 
   /** Loads an nft script in the host namespace; fails with nft's message if refused. */
   void load(String script) {
+    loadFile(script, ".nft", "nft", "-f");
+  }
+
+  /**
+   * Loads an iptables rendering in the host namespace (both families) instead of porte's nft
+   * table, which is removed first: the two must not judge the same packets.
+   */
+  void loadIptables(IptablesRules rules) {
+    Tools.require(Tools.onPath("iptables-restore") && Tools.onPath("ip6tables-restore"), "'iptables-restore' is not installed");
+    exec(host, 30, "nft", "delete", "table", NftCompiler.FAMILY, NftCompiler.TABLE); // absent the first time
+    loadFile(rules.v4(), ".v4", "iptables-restore");
+    loadFile(rules.v6(), ".v6", "ip6tables-restore");
+  }
+
+  /** Removes what {@link #loadIptables} loaded, so that an nft table alone judges again. */
+  void clearIptables() {
+    for (String tool : List.of("iptables", "ip6tables")) {
+      if (Tools.onPath(tool)) {
+        exec(host, 30, tool, "-F");
+        exec(host, 30, tool, "-X");
+      }
+    }
+  }
+
+  private void loadFile(String text, String suffix, String... command) {
     try {
-      Path file = Files.createTempFile(scripts, "ruleset", ".nft");
-      Files.writeString(file, script);
-      Tools.Result r = exec(host, 30, "nft", "-f", file.toString());
+      Path file = Files.createTempFile(scripts, "ruleset", suffix);
+      Files.writeString(file, text);
+      List<String> cmd = new ArrayList<>(List.of(command));
+      cmd.add(file.toString());
+      Tools.Result r = exec(host, 30, cmd.toArray(String[]::new));
       if (r.exit() != 0) {
-        throw new AssertionError("nft -f refused the ruleset:\n" + r.err() + "\n" + script);
+        throw new AssertionError(command[0] + " refused the ruleset:\n" + r.err() + "\n" + text);
       }
       Files.delete(file);
     } catch (IOException e) {
@@ -157,7 +191,10 @@ final class Lab implements AutoCloseable {
     }
   }
 
-  /** Runs probe.py in {@code ns}: each input line "id source destination port", outcomes by id. */
+  /**
+   * Runs probe.py in {@code ns}: each input line "id source destination port [tcp|udp|icmp]",
+   * outcomes ("refused", "timeout", "data", "nodata") by id.
+   */
   java.util.Map<String, String> probe(String ns, List<String> lines, double connectTimeout, double dataTimeout) {
     try {
       Path input = Files.createTempFile(scripts, "probes", ".txt");

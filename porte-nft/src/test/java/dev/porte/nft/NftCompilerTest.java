@@ -79,12 +79,32 @@ class NftCompilerTest {
 
   @Test
   void publishedContainerPortsAreJudgedByTheirOriginalPort() {
-    NftRuleset ruleset = NftCompiler.compile(parse("inbound:\n  - allow: 8080/tcp\n    from: 10.0.0.0/8\n"));
+    NftRuleset ruleset = NftCompiler.compile(parse("replies: stateful\ninbound:\n  - allow: 8080/tcp\n    from: 10.0.0.0/8\n"));
     assertThat(rules(ruleset, "forward")).containsExactly("ct status dnat ct direction original ct state new jump inbound_dnat"
         + " comment \"published (DNAT'd) ports obey the inbound rules, by the port the client asked for\"");
     assertThat(rules(ruleset, "inbound_dnat")).containsExactly(
-        "meta l4proto tcp ip saddr . ct original proto-dst { 10.0.0.0/8 . 8080 } counter accept comment \"porte.yaml:2: allow (priority 1000)\"",
+        "meta l4proto tcp ip saddr . ct original proto-dst { 10.0.0.0/8 . 8080 } counter accept comment \"porte.yaml:3: allow (priority 1000)\"",
         "counter drop comment \"inbound default: deny\"");
+    assertThat(ruleset.chains()).extracting(NftChain::name).doesNotContain("outbound_reply_dnat");
+  }
+
+  @Test
+  void filteredModeHoldsWhatPublishedContainersSendBackToTheOutboundRulesOfTheAskedPort() {
+    NftRuleset ruleset = NftCompiler.compile(parse(
+        "inbound:\n  - allow: 8080/tcp\noutbound:\n  - deny: 8080/tcp\n    to: 10.0.0.0/8\n  - reject: 9000\n"));
+    assertThat(rules(ruleset, "forward")).containsExactly(
+        "ct status dnat ct direction original ct state new jump inbound_dnat"
+            + " comment \"published (DNAT'd) ports obey the inbound rules, by the port the client asked for\"",
+        "ct status dnat ct direction reply tcp flags & (syn | ack) == syn | ack accept comment \"handshake of admitted published connections\"",
+        "ct status dnat ct direction reply ct state established jump outbound_reply_dnat"
+            + " comment \"data leaving on published connections: the outbound rules, by the port the client asked for\"");
+    // Data is only ever dropped, never rejected: a reset would go to the container, not the client.
+    assertThat(rules(ruleset, "outbound_reply_dnat")).containsExactly(
+        "meta l4proto tcp ip daddr . ct original proto-dst { 10.0.0.0/8 . 8080 } counter drop comment \"porte.yaml:4: deny (priority 1000)\"",
+        "meta l4proto tcp ct original proto-dst 9000 counter drop comment \"porte.yaml:6: reject (priority 1000)\"",
+        "meta l4proto udp ct original proto-dst 9000 counter drop comment \"porte.yaml:6: reject (priority 1000)\"",
+        "counter accept comment \"outbound default: allow\"");
+    assertKernelAccepts(NftScript.write(ruleset));
   }
 
   @Test
@@ -156,7 +176,7 @@ class NftCompilerTest {
     Random random = new Random(7);
     StringBuilder all = new StringBuilder();
     for (int i = 0; i < 20; i++) {
-      String yaml = DifferentialIT.randomPolicy(random);
+      String yaml = Differential.randomPolicy(random);
       String script = NftScript.write(NftCompiler.compile(parse(yaml)));
       Tools.requireTools("nft", "unshare");
       Tools.Result r = Tools.nftCheck(script);
@@ -235,6 +255,31 @@ class NftCompilerTest {
         "tcp dport 2222 counter accept comment \"porte.yaml:2: allow (priority 1000)\"",
         "counter drop comment \"inbound default: deny\"");
     assertThat(rules(ruleset, "inbound_dnat").get(0)).contains("log prefix \"porte inbound-dnat reject porte.yaml:3 \"");
+    assertKernelAccepts(NftScript.write(ruleset));
+  }
+
+  @Test
+  void publishedRepliesLogAndCountLikeLocalRepliesWithTheSameSets() {
+    NftRuleset ruleset = NftCompiler.compile(parse(String.join("\n",
+        "replies: filtered",
+        "outbound:",
+        "  - deny: 8080/tcp",
+        "    log: true",
+        "  - allow: [443/tcp, 8443/tcp]",
+        "    to: [10.0.0.0/8, 192.168.0.0/16]",
+        "  - allow: 9000/tcp",
+        "    to: 172.16.0.0/12",
+        "")));
+    assertThat(rules(ruleset, "outbound_reply_dnat")).containsExactly(
+        "meta l4proto tcp ct original proto-dst 8080 limit rate 5/second burst 10 packets"
+            + " log prefix \"porte outbound-reply-dnat deny porte.yaml:3 \" level info comment \"log: porte.yaml:3: deny (priority 1000)\"",
+        "meta l4proto tcp ct original proto-dst 8080 counter drop comment \"porte.yaml:3: deny (priority 1000)\"",
+        "meta l4proto tcp ip daddr . ct original proto-dst @reply_2_tcp_v4 counter accept comment \"porte.yaml:5,7: allow (priority 1000)\"",
+        "counter accept comment \"outbound default: allow\"");
+    // One set for both reply chains, whose elements count for their own rules in either.
+    assertThat(ruleset.sets()).extracting(NftSet::name).containsExactly("out_2_tcp_v4", "reply_2_tcp_v4");
+    assertThat(ruleset.chain("outbound_reply_dnat").rules()).extracting(NftRule::owner)
+        .isEqualTo(ruleset.chain("outbound_reply").rules().stream().map(NftRule::owner).collect(Collectors.toList()));
     assertKernelAccepts(NftScript.write(ruleset));
   }
 

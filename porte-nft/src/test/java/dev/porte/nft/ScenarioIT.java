@@ -31,7 +31,7 @@ class ScenarioIT {
     // A web server on 80 (the seed's HTTP) and greeting servers standing in for sshd, MySQL and friends.
     lab.background(List.of("ip", "netns", "exec", lab.host, "python3", "-u", "-m", "http.server", "80",
         "--bind", "::", "--directory", webRoot.toString()), "Serving HTTP");
-    lab.serve(lab.host, List.of("22", "2222", "3306", "3307"));
+    lab.serve(lab.host, List.of("22", "2222", "3306", "3307", "5000/udp", "5001/udp", "5002/udp"));
   }
 
   @AfterAll
@@ -56,8 +56,13 @@ class ScenarioIT {
 
   /** nmap -sT's view of host ports: "open", "closed" (refused) or "filtered" (no answer). */
   private static String nmap(String target, String ports) {
-    List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", lab.client, "nmap", "-sT", "-Pn", "-n",
-        "-p", ports, "--max-retries", "1", "--host-timeout", "20s", "-oG", "-", target));
+    return nmapPorts(target, List.of("-sT", "-p", ports));
+  }
+
+  private static String nmapPorts(String target, List<String> scan) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", lab.client, "nmap"));
+    cmd.addAll(scan);
+    cmd.addAll(List.of("-Pn", "-n", "--max-retries", "1", "--host-timeout", "20s", "-oG", "-", target));
     if (target.contains(":")) {
       cmd.add("-6");
     }
@@ -65,6 +70,29 @@ class ScenarioIT {
     Matcher m = Pattern.compile("Ports: (.*?)(\\t|$)", Pattern.MULTILINE).matcher(out);
     assertThat(m.find()).as("nmap output:\n" + out).isTrue();
     return m.group(1);
+  }
+
+  /** nmap -sU's view: "open" (answered), "open|filtered" (silence) or "closed" (ICMP port unreachable). */
+  private static String nmapUdp(String target, String ports) {
+    return nmapPorts(target, List.of("-sU", "-p", ports));
+  }
+
+  /** Whether an ICMP echo request gets its reply (nmap's ping, without ARP/ND discovery). */
+  private static boolean pingAnswered(String target) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", lab.client, "nmap", "-sn", "-PE",
+        "--disable-arp-ping", "-n", "--max-retries", "1", "-oG", "-", target));
+    if (target.contains(":")) {
+      cmd.add("-6");
+    }
+    return Tools.ok(cmd, 40).contains("Status: Up");
+  }
+
+  /**
+   * ncat -u sends one datagram and prints what comes back until a second passes in silence. Its
+   * input stays open a little longer: at the end of its input ncat stops at once, answer or not.
+   */
+  private static Tools.Result udp(String target, int port) {
+    return lab.exec(lab.client, 20, "sh", "-c", "(printf 'porte\\n'; sleep 1.2) | ncat -u -w 1 -i 1 " + target + " " + port);
   }
 
   private static Tools.Result ncat(String source, String target, int port) {
@@ -146,5 +174,41 @@ class ScenarioIT {
     assertThat(ncat(Lab.CLIENT4.get(1), Lab.HOST4, 2222).err()).contains("Connection refused");
     assertThat(ncat(Lab.CLIENT4.get(0), Lab.HOST4, 22).err()).contains("TIMEOUT");
     assertThat(ncat(Lab.CLIENT4.get(1), Lab.HOST4, 22).out()).contains("porte");
+  }
+
+  @Test
+  void udpAllowDenyRejectAsNmapAndNcatSeeThem() {
+    load("inbound:\n  - allow: 5000/udp\n  - deny: 5001/udp\n  - reject: 5002/udp\n");
+    assertThat(nmapUdp(Lab.HOST4, "5000-5002"))
+        .contains("5000/open/udp").contains("5001/open|filtered/udp").contains("5002/closed/udp");
+    assertThat(nmapUdp(Lab.HOST6, "5000-5002"))
+        .contains("5000/open/udp").contains("5001/open|filtered/udp").contains("5002/closed/udp");
+    assertThat(udp(Lab.HOST4, 5000).out()).isEqualTo("porte\n");
+    assertThat(udp(Lab.HOST4, 5001).out()).isEmpty();
+    assertThat(udp(Lab.HOST4, 5002).err()).contains("Connection refused");
+  }
+
+  @Test
+  void udpAnswerObeysTheOutboundRulesInFilteredModeOnly() {
+    load("replies: filtered\ninbound:\n  - allow: 5000/udp\noutbound:\n  - deny: 5000/udp\n");
+    assertThat(nmapUdp(Lab.HOST4, "5000")).contains("5000/open|filtered/udp");
+    assertThat(udp(Lab.HOST4, 5000).out()).isEmpty();
+    load("replies: stateful\ninbound:\n  - allow: 5000/udp\noutbound:\n  - deny: 5000/udp\n");
+    assertThat(nmapUdp(Lab.HOST4, "5000")).contains("5000/open/udp");
+    assertThat(udp(Lab.HOST4, 5000).out()).isEqualTo("porte\n");
+  }
+
+  @Test
+  void pingNeedsAnIcmpRuleAndInFilteredModeAnOutboundOne() {
+    load("inbound:\n  - allow: 22\n");
+    assertThat(pingAnswered(Lab.HOST4)).as("no icmp rule: inbound default deny").isFalse();
+    assertThat(pingAnswered(Lab.HOST6)).isFalse();
+    load("inbound:\n  - allow: icmp\n");
+    assertThat(pingAnswered(Lab.HOST4)).isTrue();
+    assertThat(pingAnswered(Lab.HOST6)).as("ICMPv6 echo, with neighbour discovery always allowed").isTrue();
+    load("replies: filtered\ninbound:\n  - allow: icmp\noutbound:\n  - deny: icmp\n");
+    assertThat(pingAnswered(Lab.HOST4)).as("filtered: the echo reply is data leaving, denied").isFalse();
+    load("replies: stateful\ninbound:\n  - allow: icmp\noutbound:\n  - deny: icmp\n");
+    assertThat(pingAnswered(Lab.HOST4)).isTrue();
   }
 }

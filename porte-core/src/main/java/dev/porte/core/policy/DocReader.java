@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
@@ -26,15 +27,26 @@ final class DocReader {
   /** Policies are small; a deeper nesting than this is a mistake or an attack, not a policy. */
   private static final int MAX_DEPTH = 64;
 
+  /**
+   * The largest policy text read, in characters: 100,000 rules take about 5 MiB, so this leaves
+   * room for comments and bigger rules while a runaway file still fails fast. Both parsers get it:
+   * Jackson's own document limit and the YAML engine's code-point limit (3 MiB unless told).
+   */
+  static final int MAX_CHARS = 64 << 20;
+
   private static final StreamReadConstraints LIMITS =
       StreamReadConstraints.builder()
           .maxNestingDepth(MAX_DEPTH)
           .maxStringLength(1 << 20)
           .maxNumberLength(64)
-          .maxDocumentLength(64L << 20)
+          .maxDocumentLength(MAX_CHARS)
           .build();
 
-  private static final YAMLFactory YAML = YAMLFactory.builder().streamReadConstraints(LIMITS).build();
+  private static final YAMLFactory YAML = YAMLFactory.builder()
+      .streamReadConstraints(LIMITS)
+      // Duplicate keys are ours to report, with both lines; the engine would only name the second.
+      .loadSettings(LoadSettings.builder().setCodePointLimit(MAX_CHARS).setAllowDuplicateKeys(true).build())
+      .build();
   private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(LIMITS).build();
 
   enum Format {
@@ -60,7 +72,17 @@ final class DocReader {
 
   /** The document's root, or null-scalar for an empty document. */
   static Doc read(String text, String file, Format format) {
+    checkSize(text.length(), file);
     return new DocReader(file, format).readAll(text);
+  }
+
+  /** Refuses a policy over {@link #MAX_CHARS} with one line that says how big it is and the limit. */
+  static void checkSize(long size, String file) {
+    if (size > MAX_CHARS) {
+      throw new PolicyException(ErrorCode.TOO_LARGE, new SourceLocation(file, 1, 1), String.format(java.util.Locale.ROOT,
+          "policy is %.1f MiB, over the limit of %d MiB (group addresses and merge port ranges to shorten it)",
+          size / 1048576.0, MAX_CHARS >> 20));
+    }
   }
 
   private Doc readAll(String text) {

@@ -67,6 +67,8 @@ public final class PolicyParser {
     String name = path.toString();
     byte[] bytes;
     try {
+      // Checked before reading: a runaway file is refused without filling the memory first.
+      DocReader.checkSize(Files.size(path), name);
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new PorteException(ErrorCode.IO, "policy file not found: " + name, e);

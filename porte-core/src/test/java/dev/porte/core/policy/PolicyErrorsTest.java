@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.porte.core.error.ErrorCode;
+import dev.porte.core.model.Direction;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -88,5 +96,33 @@ class PolicyErrorsTest {
     assertThat(e).as(what).isNotNull();
     assertThat(e.getMessage()).as(what).contains(message).startsWith("porte.json:" + line + ":" + column + ": ");
     assertThat(e.code()).isEqualTo(code);
+  }
+
+  @Test
+  void policiesOverTheOldThreeMebibyteYamlLimitLoad() {
+    // 4 MiB of comment and a rule after it: the YAML engine's default limit (3 MiB) stopped here.
+    String text = ("# " + "x".repeat(1022) + "\n").repeat(4096) + "inbound:\n  - allow: 22\n";
+    assertThat(TestPolicies.parser().parse(text, "big.yaml").rules(Direction.INBOUND)).hasSize(1);
+  }
+
+  @Test
+  void aPolicyOverTheLimitIsRefusedWithItsSizeAndTheLimit() {
+    PolicyException e = catchThrowableOfType(PolicyException.class, () -> DocReader.checkSize(70L << 20, "huge.yaml"));
+    assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
+    assertThat(e.getMessage()).contains("huge.yaml:1:1").contains("policy is 70.0 MiB, over the limit of 64 MiB");
+    assertThat(catchThrowableOfType(PolicyException.class, () -> DocReader.checkSize(64L << 20, "edge.yaml"))).isNull();
+  }
+
+  @Test
+  void anOversizedFileIsRefusedBeforeItIsRead() throws IOException {
+    Path file = Files.createTempFile("porte-huge", ".yaml");
+    try (var channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(new byte[] {'#'}), (65L << 20)); // sparse: no 65 MiB written
+      PolicyException e = catchThrowableOfType(PolicyException.class, () -> TestPolicies.parser().load(file));
+      assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
+      assertThat(e.getMessage()).contains("over the limit of 64 MiB");
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 }
