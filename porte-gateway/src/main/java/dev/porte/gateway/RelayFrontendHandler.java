@@ -1,15 +1,14 @@
 package dev.porte.gateway;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,19 +37,24 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     Channel client = ctx.channel();
-    Bootstrap bootstrap = new Bootstrap()
-        .group(client.eventLoop())
-        .channelFactory(gateway.transport().socketFor(connection.backendAddress))
-        // Read as soon as connected: a backend may speak first (an SSH banner). TCP_NODELAY is
-        // Netty's default, as on the client side: small writes are relayed at once.
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) gateway.config().connectTimeout().toMillis())
-        // Resolved at policy load; an unresolved one fails at once instead of a lookup on the loop.
-        .resolver(NoopAddressResolverGroup.INSTANCE)
-        .handler(new RelayBackendHandler(gateway, connection, client));
-    ChannelFuture connect = bootstrap.connect(connection.backendAddress);
-    backend = connect.channel();
-    connection.backend(backend);
+    // The backend channel is made by hand rather than by a Bootstrap per connection: the same
+    // steps (options, handler, register, connect) without its maps and its resolver lookup,
+    // which takes a lock. The address was resolved at policy load.
+    Channel out = gateway.transport().socketFor(connection.backendAddress).newChannel();
+    ChannelConfig config = out.config();
+    // Read as soon as connected: a backend may speak first (an SSH banner). TCP_NODELAY is
+    // Netty's default, as on the client side: small writes are relayed at once.
+    config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    config.setConnectTimeoutMillis((int) gateway.config().connectTimeout().toMillis());
+    out.pipeline().addLast(new RelayBackendHandler(gateway, connection, client));
+    backend = out;
+    connection.backend(out);
+    // On the client's own event loop: we are on it, so registration is done when register
+    // returns, and both sides of the connection share one thread.
+    ChannelFuture registered = client.eventLoop().register(out);
+    ChannelFuture connect = registered.isSuccess() ? out.connect(connection.backendAddress)
+        : registered.isDone() ? registered
+        : out.newFailedFuture(new IllegalStateException("the backend channel was not registered at once"));
     connect.addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
         client.config().setAutoRead(true);
