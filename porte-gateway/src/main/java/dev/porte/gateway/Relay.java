@@ -1,9 +1,11 @@
 package dev.porte.gateway;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import org.jspecify.annotations.Nullable;
@@ -11,6 +13,22 @@ import org.jspecify.annotations.Nullable;
 /** What both relay directions share: forwarding with backpressure, flushing before a close, passing a half-close on. */
 final class Relay {
   private Relay() {}
+
+  /**
+   * The largest read a relay makes at once. Netty's default stops at 64 KiB; side by side on
+   * loopback, bulk throughput through the gateway went from about 6.3 Gbit/s with 64 KiB reads to
+   * 7.5 with 256 KiB and about 9.5 with 512 KiB, and no higher with 1-4 MiB. What a busy connection
+   * may hold stays bounded: one read per direction plus the write buffer's high-water mark.
+   */
+  static final int MAX_READ = 512 * 1024;
+
+  /**
+   * How much a relay reads at once: small at first (an idle connection holds little), growing with
+   * what arrives up to {@link #MAX_READ}, so a bulk transfer moves in few large reads and writes.
+   */
+  static RecvByteBufAllocator reads() {
+    return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
+  }
 
   /**
    * Queues {@code msg} on {@code to}; the read batch's end flushes it ({@link #flush}), so the bytes

@@ -104,7 +104,7 @@ class LimitsIT {
         Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
       s.setReceiveBufferSize(64 * 1024);
       // The client reads nothing. The backend fills the socket buffers, then must stall: the
-      // gateway reads from it only after its last write to the client has gone.
+      // gateway stops reading from it once its writes to the client pass the high-water mark.
       await().atMost(Duration.ofSeconds(5)).until(() -> flood.sent.get() > 1 << 20);
       long bound = 2L << 20;
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
