@@ -134,9 +134,10 @@ median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
 hz=$(getconf CLK_TCK)
 
-# Warm porte's JIT a little, as the peers need no warm-up.
-wrk -t "$THREADS" -c "$CONNS" -d 3s http://127.0.0.1:18082/ >/dev/null
-wrk -t "$THREADS" -c "$CONNS" -d 3s -H 'Connection: close' http://127.0.0.1:18082/ >/dev/null
+# Warm porte's JIT, as the peers are compiled ahead of time: a gateway in service runs warm, and a
+# cold JVM would measure the compiler, not the relay (the first seconds run at about 80%).
+wrk -t "$THREADS" -c "$CONNS" -d 5s http://127.0.0.1:18082/ >/dev/null
+wrk -t "$THREADS" -c "$CONNS" -d 10s -H 'Connection: close' http://127.0.0.1:18082/ >/dev/null
 
 declare -A runs=()
 cpu_hap=0; cpu_porte=0; conns_hap=0; conns_porte=0

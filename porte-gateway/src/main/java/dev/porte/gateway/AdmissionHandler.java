@@ -82,6 +82,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     }
     Connection connection = new Connection(ch, source, service, backend, verdict);
     tracker.add(connection);
+    gateway.idle().add(connection);
     gateway.metrics().opened();
     ch.closeFuture().addListener(f -> gateway.closed(connection));
     ctx.pipeline().replace(this, "relay", new RelayFrontendHandler(gateway, connection));

@@ -27,6 +27,8 @@ final class Connection {
   private volatile long bytesIn;
   private volatile long bytesOut;
   private volatile String closeReason = "closed";
+  // Read and written only on the connection's event loop (IdleSweeper).
+  private long lastActivity;
 
   Connection(Channel client, IpAddress source, ServiceBinding service, InetSocketAddress backendAddress,
       ConnectionVerdict verdict) {
@@ -35,6 +37,15 @@ final class Connection {
     this.service = service;
     this.backendAddress = backendAddress;
     this.verdict = verdict;
+  }
+
+  /** Data moved at {@code now} (nanoseconds of the gateway's ticker). */
+  void touch(long now) {
+    lastActivity = now;
+  }
+
+  long lastActivity() {
+    return lastActivity;
   }
 
   ConnectionVerdict verdict() {

@@ -52,6 +52,7 @@ public final class Gateway implements AutoCloseable {
   private final EventLoopGroup workers;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final ConnectionTracker tracker;
+  private final IdleSweeper idle;
   private final boolean mayBindLowPorts = Privileges.mayBindLowPorts();
   private final Map<Key, Listener> listeners = new LinkedHashMap<>();
   private volatile PolicySnapshot snapshot;
@@ -65,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     this.config = config;
     this.snapshot = PolicySnapshot.of(policy);
     this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
+    this.idle = new IdleSweeper(config.idleTimeout().toMillis(), config.ticker());
     // On NIO one thread accepts and the I/O threads relay: a shared group starved the accept loop
     // under a thousand busy connections (the soak test caught it). On io_uring and epoll each I/O thread
     // accepts on a socket of its own (TcpAcceptors).
@@ -157,7 +159,10 @@ public final class Gateway implements AutoCloseable {
     List<UdpRelay> relays = new ArrayList<>();
     for (SocketAddress address : addresses) {
       if (key.protocol == Protocol.TCP) {
-        TcpAcceptors.Bound bound = TcpAcceptors.bind(transport, boss == null ? workers : boss, workers, address, new TcpInitializer(this, key.servicePort));
+        // The admission handler is the whole pipeline of a new connection (it is sharable), so no
+        // initializer has to add it and remove itself per connection.
+        TcpAcceptors.Bound bound = TcpAcceptors.bind(transport, boss == null ? workers : boss, workers, address,
+            new AdmissionHandler(this, key.servicePort));
         if (bound.ok()) {
           channels.addAll(bound.channels());
           listening(bound.channels().get(0), key, service);
@@ -203,6 +208,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Called once per admitted connection when its client channel has closed. */
   void closed(Connection c) {
+    idle.remove(c);
     tracker.remove(c);
     tracker.release(c.source);
     metrics.closed();
@@ -234,6 +240,10 @@ public final class Gateway implements AutoCloseable {
 
   ConnectionTracker tracker() {
     return tracker;
+  }
+
+  IdleSweeper idle() {
+    return idle;
   }
 
   public GatewayMetrics metrics() {

@@ -41,6 +41,7 @@ final class RelayBackendHandler extends ChannelInboundHandlerAdapter {
     }
     int n = ((ByteBuf) msg).readableBytes();
     connection.addOut(n);
+    gateway.idle().touch(connection);
     gateway.metrics().bytesOut(n);
     Relay.forward(ctx, msg, client);
   }

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -78,6 +77,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     }
     int n = ((ByteBuf) msg).readableBytes();
     connection.addIn(n);
+    gateway.idle().touch(connection);
     gateway.metrics().bytesIn(n);
     Relay.forward(ctx, msg, out);
   }
@@ -101,8 +101,6 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         ctx.close();
       }
-    } else if (evt instanceof IdleStateEvent) {
-      connection.close("idle for " + gateway.config().idleTimeout().toSeconds() + " s");
     } else {
       ReferenceCountUtil.release(evt);
     }

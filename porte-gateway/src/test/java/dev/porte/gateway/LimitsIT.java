@@ -97,6 +97,27 @@ class LimitsIT {
   }
 
   @Test
+  void aConnectionThatOnlyDownloadsIsNotIdle() throws Exception {
+    // The backend speaks every 100 ms for 1.2 s; the client says nothing after its first line.
+    // Data in either direction is activity, so the 300 ms idle timeout must not end it.
+    try (TestBackends.Tcp ticker = new TestBackends.Tcp((socket, self) -> {
+          socket.getInputStream().read();
+          for (int i = 0; i < 12; i++) {
+            socket.getOutputStream().write('.');
+            socket.getOutputStream().flush();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+          }
+          socket.shutdownOutput();
+        });
+        Gateway gateway = Gateway.start(policy(echoPolicy(ticker.port())), config().idleTimeout(Duration.ofMillis(300)).build());
+        Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      s.getOutputStream().write('\n');
+      assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo("............");
+    }
+  }
+
+  @Test
   void aSlowReaderDoesNotFillTheGatewaysMemory() throws IOException {
     long total = 1L << 30; // far more than every socket buffer on the path can hold
     try (TestBackends.Tcp flood = TestBackends.Tcp.flood(total);

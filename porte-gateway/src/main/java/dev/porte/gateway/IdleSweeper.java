@@ -1,0 +1,78 @@
+package dev.porte.gateway;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Closes TCP connections that have moved no data either way for the idle timeout.
+ *
+ * <p>Each I/O thread sweeps the connections it owns a few times per timeout (at most once a
+ * second), instead of a timer per connection: Netty's IdleStateHandler schedules and cancels a
+ * task per connection and, to see writes, turns every write's void promise into a real one with a
+ * listener, which the benchmark measured at 2 to 3% of the gateway's CPU at 9,000 connections a
+ * second. A connection may so live up to one sweep period longer than the timeout.
+ *
+ * <p>Thread-safety: a connection is added, removed and swept only on its client channel's event
+ * loop, so each loop's set is confined to that loop's thread.
+ */
+final class IdleSweeper {
+  private final long idleNanos;
+  private final LongSupplier ticker;
+  private final String reason;
+  private final long periodMillis;
+  // One set per event loop, made (and its sweep started) the first time the loop admits a
+  // connection; the map itself is shared by the loops, each set is not.
+  private final Map<EventExecutor, Set<Connection>> byLoop = new ConcurrentHashMap<>();
+
+  IdleSweeper(long idleMillis, LongSupplier ticker) {
+    this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    this.ticker = ticker;
+    this.reason = "idle for " + (idleMillis >= 1000 ? idleMillis / 1000 + " s" : idleMillis + " ms");
+    this.periodMillis = Math.max(10, Math.min(1000, idleMillis / 4));
+  }
+
+  /** On the connection's event loop, once it is admitted. */
+  void add(Connection c) {
+    c.touch(ticker.getAsLong());
+    owned(c).add(c);
+  }
+
+  /** On the connection's event loop, once its client channel has closed. */
+  void remove(Connection c) {
+    owned(c).remove(c);
+  }
+
+  /** Data moved on {@code c}: on its event loop. */
+  void touch(Connection c) {
+    c.touch(ticker.getAsLong());
+  }
+
+  private Set<Connection> owned(Connection c) {
+    return byLoop.computeIfAbsent(c.client.eventLoop(), this::startSweeping);
+  }
+
+  private Set<Connection> startSweeping(EventExecutor loop) {
+    Set<Connection> owned = new HashSet<>();
+    loop.scheduleAtFixedRate(() -> sweep(owned), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    return owned;
+  }
+
+  private void sweep(Set<Connection> owned) {
+    long now = ticker.getAsLong();
+    List<Connection> idle = new ArrayList<>();
+    for (Connection c : owned) {
+      if (now - c.lastActivity() >= idleNanos) {
+        idle.add(c);
+      }
+    }
+    // Closed after the walk: a close removes the connection from the set being walked.
+    idle.forEach(c -> c.close(reason));
+  }
+}
