@@ -41,6 +41,14 @@ final class ConnectionLog {
     LOG.warn("limit time={} client={} port={} verdict=reject reason=\"{} of {} reached\"", Instant.now(), text(client), port, which, limit);
   }
 
+  /** The close line of an admitted TCP connection; nothing is built when it would not be logged. */
+  static void close(Connection c) {
+    if (LOG.isInfoEnabled()) { // this runs for every connection: build the texts only when logged
+      close(c.client.remoteAddress(), c.verdict().flow().portText(), c.verdict().open().decidedBy(), c.bytesIn(),
+          c.bytesOut(), c.millis(), c.closeReason());
+    }
+  }
+
   static void close(SocketAddress client, String port, String rule, long in, long out, long millis, String reason) {
     if (!LOG.isInfoEnabled()) {
       return;

@@ -212,8 +212,7 @@ public final class Gateway implements AutoCloseable {
     tracker.remove(c);
     tracker.release(c.source);
     metrics.closed();
-    ConnectionLog.close(c.client.remoteAddress(), c.verdict().flow().portText(), c.verdict().open().decidedBy(),
-        c.bytesIn(), c.bytesOut(), c.millis(), c.closeReason());
+    ConnectionLog.close(c);
     report(c.verdict(), c.bytesIn(), c.bytesOut());
   }
 
