@@ -61,6 +61,7 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    GatewayOptions.servingDefaults();
     PrintWriter out = spec.commandLine().getOut();
     PolicySource.Loaded loaded = source.load();
     // Sample servers stand behind the built-in example only; a policy file names its own backends.

@@ -46,7 +46,6 @@ final class GatewayOptions {
 
   /** The gateway's settings from these options, listening on {@code bind} (empty: every address). */
   GatewayConfig.Builder builder(List<String> bind) {
-    servingDefaults();
     List<InetAddress> addresses = new ArrayList<>();
     for (String a : bind) {
       IpAddress.parse(a); // an address, not a host name: errors quote it
@@ -84,7 +83,7 @@ final class GatewayOptions {
    * gateway (the benchmark found one trace per 13 connections). Serving turns it off unless
    * {@code -Dio.netty.leakDetection.level} asks for a level.
    */
-  private static void servingDefaults() {
+  static void servingDefaults() {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }

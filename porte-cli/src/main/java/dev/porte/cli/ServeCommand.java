@@ -72,6 +72,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    GatewayOptions.servingDefaults();
     ServerConfig config = ServerConfig.defaults(System.getenv());
     if (stateDir != null) {
       config = new ServerConfig(

@@ -25,10 +25,9 @@ final class Relay {
   /**
    * How much a relay reads at once: small at first (an idle connection holds little), growing with
    * what arrives up to {@link #MAX_READ}, so a bulk transfer moves in few large reads and writes.
+   * One instance for every channel: the allocator only makes each channel its own handle.
    */
-  static RecvByteBufAllocator reads() {
-    return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
-  }
+  static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
 
   /**
    * Queues {@code msg} on {@code to}; the read batch's end flushes it ({@link #flush}), so the bytes

@@ -44,7 +44,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     // Read as soon as connected: a backend may speak first (an SSH banner). TCP_NODELAY is
     // Netty's default, as on the client side: small writes are relayed at once.
     config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    config.setRecvByteBufAllocator(Relay.reads());
+    config.setRecvByteBufAllocator(Relay.READS);
     config.setConnectTimeoutMillis((int) gateway.config().connectTimeout().toMillis());
     out.pipeline().addLast(new RelayBackendHandler(gateway, connection, client));
     backend = out;

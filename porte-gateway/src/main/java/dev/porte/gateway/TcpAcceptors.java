@@ -84,7 +84,7 @@ final class TcpAcceptors {
         // Netty sets TCP_NODELAY on every new socket already; asking again costs a syscall each.
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, Relay.reads())
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, Relay.READS)
         .childHandler(childHandler);
     if (reusePort) {
       b.option(UnixChannelOption.SO_REUSEPORT, true)
