@@ -45,6 +45,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     // Netty's default, as on the client side: small writes are relayed at once.
     config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     config.setRecvByteBufAllocator(Relay.READS);
+    config.setAllocator(RelayBuffers.ALLOCATOR);
     config.setConnectTimeoutMillis((int) gateway.config().connectTimeout().toMillis());
     out.pipeline().addLast(new RelayBackendHandler(gateway, connection, client));
     backend = out;

@@ -12,7 +12,11 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +62,10 @@ final class TcpAcceptors {
       ChannelFuture f = bootstrap(transport, acceptGroup, ioGroup, childHandler, false).bind(address).awaitUninterruptibly();
       return f.isSuccess() ? new Bound(List.of(f.channel()), null) : new Bound(List.of(), f.cause());
     }
+    IOException taken = heldByAnother(address);
+    if (taken != null) {
+      return new Bound(List.of(), taken);
+    }
     List<Channel> bound = new ArrayList<>();
     SocketAddress next = address;
     for (EventExecutor executor : ioGroup) {
@@ -74,6 +82,27 @@ final class TcpAcceptors {
     return new Bound(List.copyOf(bound), null);
   }
 
+  /**
+   * SO_REUSEPORT lets every socket of the same user with the option join a port: a second porte
+   * started on the same ports would share the clients with the first instead of failing. So before
+   * a group binds, a plain socket (without the option) tries the address: it cannot bind where any
+   * socket listens, whatever its options, and says "Address already in use" as a plain listener
+   * would. SO_REUSEADDR on the probe ignores connections of an earlier run still in TIME_WAIT.
+   * Port 0 picks a free port, so there is nothing to check.
+   */
+  private static @Nullable IOException heldByAnother(SocketAddress address) {
+    if (!(address instanceof InetSocketAddress inet) || inet.getPort() == 0) {
+      return null;
+    }
+    try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+      probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      probe.bind(inet);
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
   private static ServerBootstrap bootstrap(Transport transport, EventLoopGroup parent, EventLoopGroup child,
       ChannelHandler childHandler, boolean reusePort) {
     ServerBootstrap b = new ServerBootstrap()
@@ -85,6 +114,7 @@ final class TcpAcceptors {
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, Relay.READS)
+        .childOption(ChannelOption.ALLOCATOR, RelayBuffers.ALLOCATOR)
         .childHandler(childHandler);
     if (reusePort) {
       b.option(UnixChannelOption.SO_REUSEPORT, true)

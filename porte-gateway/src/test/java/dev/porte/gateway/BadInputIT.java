@@ -68,6 +68,30 @@ class BadInputIT {
   }
 
   @Test
+  void aPortHeldByAnotherGatewayIsNotSharedWithIt() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+      String yaml = "inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + echo.port() + " }\n";
+      try (Gateway first = Gateway.start(policy(yaml), config().build())) {
+        int port = first.address(Protocol.TCP, 7).getPort();
+        // Both would set SO_REUSEPORT: without the check, the kernel would split the clients
+        // between the two.
+        try (Gateway second = Gateway.start(policy(yaml), config().listenPort(p -> port).build())) {
+          assertThat(second.address(Protocol.TCP, 7)).isNull();
+          assertThat(logged()).anySatisfy(line -> assertThat(line)
+              .contains("cannot listen on 127.0.0.1:" + port + " for 7/tcp")
+              .contains("Address already in use"));
+          for (int i = 0; i < 20; i++) {
+            try (Socket s = connectFrom(CIRCLE_LOCAL, first.address(Protocol.TCP, 7))) {
+              echoes(s);
+            }
+          }
+          assertThat(second.openConnections()).isZero();
+        }
+      }
+    }
+  }
+
+  @Test
   void aBackendThatDoesNotResolveClosesItsClientsAndNobodyElses() throws IOException {
     try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
       String yaml = "inbound:\n  - allow: [7/tcp, 9/tcp]\nservices:\n"
