@@ -5,15 +5,17 @@
 #   (b) requests per second on kept-alive connections: wrk against nginx
 #   (c) bulk throughput: iperf3
 #   (d) porte's RSS with 10,000 idle connections
-# Needs nginx, haproxy, wrk, iperf3 and python3 (Debian packages of the same names).
+# Needs nginx, haproxy, wrk, iperf3, socat and python3 (Debian packages of the same names).
 # Safe by construction: loopback only, every load bounded in time, and only the processes this
 # script started are stopped, by PID.
 #
 # Each of (a), (b), (c) is measured ROUNDS times, the three contenders taking turns within a round,
 # and the median is reported, so that a burst of other work on the machine hits all of them alike.
 # porte is started through ./porte, as a user starts it (with the launcher's JVM defaults;
-# PORTE_JAVA_OPTS overrides them). HAProxy with `option splice-auto` (zero-copy relaying) is shown
-# as a second reference for bulk throughput.
+# PORTE_JAVA_OPTS overrides them). Two more references for bulk throughput: HAProxy with
+# `option splice-auto` (zero-copy relaying), and socat, the plainest userspace relay there is (one
+# process per connection, 512 KiB read() then write()): what any relay can reach on this machine, as
+# a second TCP hop on loopback costs about what the first one does.
 #
 #   porte-bench/run-gateway-bench.sh          # THREADS=2 SECONDS_EACH=5 ROUNDS=3 CONNS=50 IDLE=10000
 set -euo pipefail
@@ -24,7 +26,7 @@ ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-50}
 IDLE=${IDLE:-10000}
 fd_limit=$(ulimit -Hn)
-for tool in nginx haproxy wrk iperf3 python3; do
+for tool in nginx haproxy wrk iperf3 socat python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install $tool)" >&2; exit 3; }
 done
 ulimit -n "$fd_limit"
@@ -46,7 +48,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Ports: nginx 18080, HAProxy 18081, porte 18082; iperf3 15201, HAProxy 15202, porte 15203,
-# HAProxy with splice 15204.
+# HAProxy with splice 15204, socat 15205.
 mkdir -p "$work/www" "$work/nginx"
 head -c 1024 /dev/zero | tr '\0' 'p' > "$work/www/index.html"
 cat > "$work/nginx.conf" <<CONF
@@ -99,6 +101,7 @@ backend iperf_splice
   server i 127.0.0.1:15201
 CONF
 haproxy -f "$work/haproxy.cfg" -db & haproxy_pid=$!; pids+=($haproxy_pid)
+socat -b 524288 TCP-LISTEN:15205,bind=127.0.0.1,fork,reuseaddr TCP:127.0.0.1:15201 2>/dev/null & pids+=($!)
 
 cat > "$work/porte.yaml" <<CONF
 inbound:
@@ -120,7 +123,7 @@ wait_port() {
   done
   echo "bench: nothing listens on 127.0.0.1:$1" >&2; exit 3
 }
-for port in 18080 18081 18082 15201 15202 15203 15204; do wait_port "$port"; done
+for port in 18080 18081 18082 15201 15202 15203 15204 15205; do wait_port "$port"; done
 
 rps() {  # wrk's Requests/sec for one URL; extra wrk arguments follow
   local url=$1; shift
@@ -148,7 +151,7 @@ for round in $(seq 1 "$ROUNDS"); do
   t0=$(cpu_ticks "$porte_pid"); r=$(rps http://127.0.0.1:18082/ -H 'Connection: close'); t1=$(cpu_ticks "$porte_pid")
   runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
   runs[b_d]+=" $(rps http://127.0.0.1:18080/)"; runs[b_h]+=" $(rps http://127.0.0.1:18081/)"; runs[b_p]+=" $(rps http://127.0.0.1:18082/)"
-  runs[c_d]+=" $(gbits 15201)"; runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_p]+=" $(gbits 15203)"
+  runs[c_d]+=" $(gbits 15201)"; runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_r]+=" $(gbits 15205)"; runs[c_p]+=" $(gbits 15203)"
 done
 m() { median ${runs[$1]}; }
 
@@ -161,9 +164,10 @@ row "(a) new connections/s (close)" "$(m a_d)" "$(m a_h)" "$(m a_p)"
 row "(b) requests/s (keep-alive)" "$(m b_d)" "$(m b_h)" "$(m b_p)"
 row "(c) bulk Gbit/s (iperf3)" "$(m c_d)" "$(m c_h)" "$(m c_p)"
 printf '%-34s %12s %12s %12s %9s\n' "    haproxy with splice-auto" "$(m c_d)" "$(m c_s)" "" "$(ratio "$(m c_s)" "$(m c_d)") of direct"
+printf '%-34s %12s %12s %12s %9s %9s\n' "    socat (plain relay), porte" "$(m c_d)" "$(m c_r)" "$(m c_p)" "$(ratio "$(m c_r)" "$(m c_d)") dir" "$(ratio "$(m c_p)" "$(m c_r)") socat"
 echo "(a) CPU per new connection (user+system): haproxy $(python3 -c "print(round($cpu_hap * 1e6 / $hz / $conns_hap))") us, porte $(python3 -c "print(round($cpu_porte * 1e6 / $hz / $conns_porte))") us"
 echo "    rounds: a direct${runs[a_d]} | haproxy${runs[a_h]} | porte${runs[a_p]}"
-echo "            c direct${runs[c_d]} | haproxy${runs[c_h]} | splice${runs[c_s]} | porte${runs[c_p]}"
+echo "            c direct${runs[c_d]} | haproxy${runs[c_h]} | splice${runs[c_s]} | socat${runs[c_r]} | porte${runs[c_p]}"
 
 # (d) RSS of the porte process with IDLE idle connections through it.
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$porte_pid/status"; }
