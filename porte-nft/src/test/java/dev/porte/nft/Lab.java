@@ -78,6 +78,12 @@ final class Lab implements AutoCloseable {
   private void build() {
     ip("netns", "add", host);
     ip("netns", "add", client);
+    for (String ns : List.of(host, client)) {
+      // Before the veth exists, so that it inherits it: its link-local address needs no duplicate
+      // address detection either (the lab's own addresses are added with nodad).
+      Tools.ok(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
+          "net.ipv6.conf.default.accept_dad=0"), 20);
+    }
     // The pair is created inside the host namespace, its peer moved straight into the client's.
     ip("-n", host, "link", "add", "veth-h", "type", "veth", "peer", "name", "veth-c", "netns", client);
     ip("-n", host, "addr", "add", HOST4 + "/24", "dev", "veth-h");
@@ -93,6 +99,8 @@ final class Lab implements AutoCloseable {
     }
     ip("-n", host, "link", "set", "veth-h", "up");
     ip("-n", client, "link", "set", "veth-c", "up");
+    awaitIpv6(host, "veth-h");
+    awaitIpv6(client, "veth-c");
     for (String ns : List.of(host, client)) {
       // Namespace-local settings. The kernel rate-limits ICMP errors (a few per peer, then one a
       // second), which would turn the UDP and ICMP rejects of a burst of probes into timeouts;
@@ -100,6 +108,30 @@ final class Lab implements AutoCloseable {
       Tools.ok(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.icmp_ratemask=0",
           "net.ipv6.icmp.ratemask=", "net.ipv6.icmp.ratelimit=0", "net.ipv4.ping_group_range=0 2147483647"), 20);
     }
+  }
+
+  /**
+   * Waits until IPv6 runs on {@code dev}. The kernel starts IPv6 on a link only once it has seen
+   * the carrier come up, which it learns up to a second later; until then neighbour solicitations
+   * go unanswered, the first IPv6 probes of a test would time out (a neighbour is asked again only
+   * after a second), and a correct firewall would look wrong. The sign that it runs is the link's
+   * link-local address, which appears only then.
+   */
+  private static void awaitIpv6(String ns, String dev) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Tools.Result r = Tools.run(List.of("ip", "-n", ns, "-6", "addr", "show", "dev", dev, "scope", "link"), 10);
+      if (r.out().contains("inet6 fe80") && !r.out().contains("tentative")) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for IPv6 on " + dev, e);
+      }
+    }
+    throw new IllegalStateException("IPv6 did not come up on " + dev + " in namespace " + ns + " within 10 s");
   }
 
   private final List<String> extra = new ArrayList<>();
