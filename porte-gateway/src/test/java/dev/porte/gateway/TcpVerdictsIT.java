@@ -186,4 +186,22 @@ class TcpVerdictsIT {
     }
     assertThat(mysql.received).hasValue(payload.length);
   }
+
+  @Test
+  void aServerThatHalfClosesFirstStillGetsEverythingTheClientSendsAfter() throws IOException {
+    try (TestBackends.Tcp server = TestBackends.Tcp.speaksAndListens("done talking\n")) {
+      start("inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + server.port() + " }\n");
+      byte[] rest = new byte[300_000];
+      try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+        s.setSoTimeout(10_000);
+        // The server's FIN reaches us: its half is over, ours is not.
+        assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+            .isEqualTo("done talking\n");
+        s.getOutputStream().write(rest);
+        s.shutdownOutput();
+        // Our FIN ends the connection: what we sent before it must all have reached the server.
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.received).hasValue(rest.length));
+      }
+    }
+  }
 }

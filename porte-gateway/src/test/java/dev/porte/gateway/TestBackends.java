@@ -128,6 +128,19 @@ final class TestBackends {
       });
     }
 
+    /** Says its piece and half-closes at once, then still reads until the client goes. */
+    static Tcp speaksAndListens(String piece) throws IOException {
+      return new Tcp((s, self) -> {
+        s.getOutputStream().write(piece.getBytes(StandardCharsets.US_ASCII));
+        s.shutdownOutput();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = s.getInputStream().read(buf)) >= 0) {
+          self.received.addAndGet(n);
+        }
+      });
+    }
+
     /** Says its banner first, as sshd does, then reads until the client goes. */
     static Tcp banner(String banner) throws IOException {
       return new Tcp((s, self) -> {
