@@ -3,6 +3,8 @@ package dev.porte.server.api;
 import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -27,9 +29,22 @@ final class Bodies {
 
   private Bodies() {}
 
+  /**
+   * How much of an oversized body is read and dropped before the 413 goes out. An answer sent
+   * while the client is still uploading races the upload: closing a connection that holds unread
+   * bytes resets it, and the client may lose the answer (Java's HttpClient then reports "header
+   * parser received no bytes"). Up to this size the client finishes its upload and reads a clear
+   * 413; a bigger one is refused unread, as reading it would let anyone make the server read
+   * without end.
+   */
+  static final long DRAIN_LIMIT = 8L * MAX_BYTES;
+
   static <T> T read(Context ctx, Class<T> type) {
     long declared = ctx.contentLength();
     if (declared > MAX_BYTES) {
+      if (declared <= DRAIN_LIMIT) {
+        drain(ctx);
+      }
       throw tooLarge(declared);
     }
     byte[] body = ctx.bodyAsBytes();
@@ -60,6 +75,14 @@ final class Bodies {
       throw new PorteException(ErrorCode.MALFORMED_REQUEST, "missing field '" + field + "'");
     }
     return value;
+  }
+
+  private static void drain(Context ctx) {
+    try {
+      ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // The client broke off its upload: nobody is left to read the answer anyway.
+    }
   }
 
   private static PorteException tooLarge(long size) {
