@@ -9,7 +9,7 @@ import io.netty.buffer.PooledByteBufAllocator;
  * buffers, still in the CPU's cache.
  *
  * <p>Netty 4.2's default allocator does not pool buffers this large: each 512 KiB read got a new
- * direct buffer, zeroed by the JVM and freed by a cleaner; that zeroing alone was 4-5% of the
+ * direct buffer, zeroed by the JVM and freed by a cleaner; that zeroing alone was 4 to 11% of the
  * gateway's CPU on a bulk transfer, and every copy in and out of the kernel touched memory that was
  * not cached. Netty's pooled allocator caches per thread only buffers up to
  * {@code io.netty.allocator.maxCachedBufferCapacity} (32 KiB unless set), a static setting read

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +101,10 @@ final class TcpAcceptors {
       return null;
     } catch (IOException e) {
       return e;
+    } catch (UnsupportedAddressTypeException e) {
+      // The JDK's sockets here lack the address's family (an IPv4-only JVM): no verdict, the
+      // group's own bind decides.
+      return null;
     }
   }
 

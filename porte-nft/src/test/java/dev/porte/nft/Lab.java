@@ -119,19 +119,23 @@ final class Lab implements AutoCloseable {
    */
   private static void awaitIpv6(String ns, String dev) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      Tools.Result r = Tools.run(List.of("ip", "-n", ns, "-6", "addr", "show", "dev", dev, "scope", "link"), 10);
-      if (r.out().contains("inet6 fe80") && !r.out().contains("tentative")) {
+    Tools.Result last;
+    do {
+      last = Tools.run(List.of("ip", "-n", ns, "-6", "addr", "show", "dev", dev, "scope", "link"), 10);
+      if (last.out().contains("inet6 fe80") && !last.out().contains("tentative")) {
         return;
       }
       try {
+        // A poll, bounded by the deadline: the change is announced only on a netlink monitor, and
+        // 50 ms keeps the wait within a step of it (about a second in all, once per lab).
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for IPv6 on " + dev, e);
       }
-    }
-    throw new IllegalStateException("IPv6 did not come up on " + dev + " in namespace " + ns + " within 10 s");
+    } while (System.nanoTime() < deadline);
+    throw new IllegalStateException("IPv6 did not come up on " + dev + " in namespace " + ns + " within 10 s; ip said: "
+        + (last.out() + last.err()).strip());
   }
 
   private final List<String> extra = new ArrayList<>();
