@@ -136,6 +136,14 @@ ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
 hz=$(getconf CLK_TCK)
+# TCP segments sent on this host (every party of a loopback test: client, proxy, server), from
+# the kernel's own counter; per connection it shows whether a proxy costs packets, not only CPU.
+tcp_out_segs() { awk '/^Tcp:/ && $1 == "Tcp:" && $2 ~ /^[0-9]+$/ {print $12}' /proc/net/snmp; }
+# Busy and total clock ticks of all CPUs: what a run left idle says whether it was CPU-bound.
+machine_ticks() { awk '/^cpu / {busy = $2 + $3 + $4 + $7 + $8; print busy, busy + $5 + $6}' /proc/stat; }
+busy_share() {  # percent of all CPUs busy between two machine_ticks readings
+  python3 -c "b0, t0, b1, t1 = map(int, '$1 $2'.split()); print(round(100 * (b1 - b0) / max(1, t1 - t0)))"
+}
 
 # Warm porte's JIT, as the peers are compiled ahead of time: a gateway in service runs warm, and a
 # cold JVM would measure the compiler, not the relay (the first seconds run at about 80%).
@@ -143,15 +151,21 @@ wrk -t "$THREADS" -c "$CONNS" -d 5s http://127.0.0.1:18082/ >/dev/null
 wrk -t "$THREADS" -c "$CONNS" -d 10s -H 'Connection: close' http://127.0.0.1:18082/ >/dev/null
 
 declare -A runs=()
-cpu_hap=0; cpu_porte=0; conns_hap=0; conns_porte=0
+cpu_hap=0; cpu_porte=0; conns_dir=0; conns_hap=0; conns_porte=0; segs_dir=0; segs_hap=0; segs_porte=0
+busy_dir=""; busy_porte=""; cpu_porte_bulk=0; bulk_ticks=0
 for round in $(seq 1 "$ROUNDS"); do
-  runs[a_d]+=" $(rps http://127.0.0.1:18080/ -H 'Connection: close')"
-  t0=$(cpu_ticks "$haproxy_pid"); r=$(rps http://127.0.0.1:18081/ -H 'Connection: close'); t1=$(cpu_ticks "$haproxy_pid")
-  runs[a_h]+=" $r"; cpu_hap=$(( cpu_hap + t1 - t0 )); conns_hap=$(python3 -c "print($conns_hap + $r * $SECONDS_EACH)")
-  t0=$(cpu_ticks "$porte_pid"); r=$(rps http://127.0.0.1:18082/ -H 'Connection: close'); t1=$(cpu_ticks "$porte_pid")
-  runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
+  s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18080/ -H 'Connection: close'); s1=$(tcp_out_segs)
+  runs[a_d]+=" $r"; segs_dir=$(( segs_dir + s1 - s0 )); conns_dir=$(python3 -c "print($conns_dir + $r * $SECONDS_EACH)")
+  t0=$(cpu_ticks "$haproxy_pid"); s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18081/ -H 'Connection: close'); s1=$(tcp_out_segs); t1=$(cpu_ticks "$haproxy_pid")
+  runs[a_h]+=" $r"; cpu_hap=$(( cpu_hap + t1 - t0 )); segs_hap=$(( segs_hap + s1 - s0 )); conns_hap=$(python3 -c "print($conns_hap + $r * $SECONDS_EACH)")
+  t0=$(cpu_ticks "$porte_pid"); s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18082/ -H 'Connection: close'); s1=$(tcp_out_segs); t1=$(cpu_ticks "$porte_pid")
+  runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); segs_porte=$(( segs_porte + s1 - s0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
   runs[b_d]+=" $(rps http://127.0.0.1:18080/)"; runs[b_h]+=" $(rps http://127.0.0.1:18081/)"; runs[b_p]+=" $(rps http://127.0.0.1:18082/)"
-  runs[c_d]+=" $(gbits 15201)"; runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_r]+=" $(gbits 15205)"; runs[c_p]+=" $(gbits 15203)"
+  m0=$(machine_ticks); runs[c_d]+=" $(gbits 15201)"; busy_dir+=" $(busy_share "$m0" "$(machine_ticks)")"
+  runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_r]+=" $(gbits 15205)"
+  m0=$(machine_ticks); t0=$(cpu_ticks "$porte_pid"); runs[c_p]+=" $(gbits 15203)"; t1=$(cpu_ticks "$porte_pid"); m1=$(machine_ticks)
+  busy_porte+=" $(busy_share "$m0" "$m1")"; cpu_porte_bulk=$(( cpu_porte_bulk + t1 - t0 ))
+  bulk_ticks=$(( bulk_ticks + ${m1#* } - ${m0#* } ))
 done
 m() { median ${runs[$1]}; }
 
@@ -166,6 +180,12 @@ row "(c) bulk Gbit/s (iperf3)" "$(m c_d)" "$(m c_h)" "$(m c_p)"
 printf '%-34s %12s %12s %12s %9s\n' "    haproxy with splice-auto" "$(m c_d)" "$(m c_s)" "" "$(ratio "$(m c_s)" "$(m c_d)") of direct"
 printf '%-34s %12s %12s %12s %9s %9s\n' "    socat (plain relay), porte" "$(m c_d)" "$(m c_r)" "$(m c_p)" "$(ratio "$(m c_r)" "$(m c_d)") dir" "$(ratio "$(m c_p)" "$(m c_r)") socat"
 echo "(a) CPU per new connection (user+system): haproxy $(python3 -c "print(round($cpu_hap * 1e6 / $hz / $conns_hap))") us, porte $(python3 -c "print(round($cpu_porte * 1e6 / $hz / $conns_porte))") us"
+per_conn() { python3 -c "print(f'{$1 / max(1, $2):.1f}')"; }
+echo "(a) TCP segments sent per connection (all parties): direct $(per_conn "$segs_dir" "$conns_dir"), haproxy $(per_conn "$segs_hap" "$conns_hap"), porte $(per_conn "$segs_porte" "$conns_porte")"
+# How much of the machine bulk used: direct is bound by the one iperf3 client thread, so it
+# leaves CPU idle; a relay adds a second loopback transfer (a copy out of one socket and into
+# another), and its share shows whether the run ran out of CPUs or waited on the chain of threads.
+echo "(c) CPU busy during bulk, all $(nproc) CPUs: direct $(median $busy_dir)%, through porte $(median $busy_porte)% (porte itself $(python3 -c "print(round(100 * $(nproc) * $cpu_porte_bulk / max(1, $bulk_ticks)))")% of one CPU)"
 echo "    rounds: a direct${runs[a_d]} | haproxy${runs[a_h]} | porte${runs[a_p]}"
 echo "            c direct${runs[c_d]} | haproxy${runs[c_h]} | splice${runs[c_s]} | socat${runs[c_r]} | porte${runs[c_p]}"
 
