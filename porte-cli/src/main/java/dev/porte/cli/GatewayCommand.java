@@ -89,6 +89,14 @@ final class GatewayCommand implements Callable<Integer> {
         Gateway gateway = Gateway.start(policy, config);
         PolicyReloader reloader = loaded.builtIn() ? null : new PolicyReloader(gateway, Path.of(loaded.origin()))) {
       printListeners(out, gateway, "  ");
+      if (!gateway.servesAnything()) {
+        // As HAProxy and nginx do when no listener binds: a gateway with no door open would run
+        // for nothing, and a service manager would take it for healthy.
+        List<String> failed = gateway.notServed();
+        throw new PorteException(ErrorCode.PORT_UNAVAILABLE, "cannot listen on any service port: "
+            + String.join("; ", failed) + " (stop what holds " + (failed.size() == 1 ? "it" : "them")
+            + ", or move porte's ports with --port-offset or --listen)");
+      }
       if (reloader != null) {
         reloader.watch(Duration.ofSeconds(2));
         Signals.onHangup(reloader::reloadNow);

@@ -63,6 +63,19 @@ class GatewayCommandTest {
   }
 
   @Test
+  void aGatewayThatCanListenOnNoPortDoesNotStart() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path policy = dir.resolve("porte.yaml");
+      Files.writeString(policy, "inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:9 }\n");
+      Cli result = Cli.run("gateway", "--policy", policy.toString(), "--listen", "127.0.0.1",
+          "--port-offset", Integer.toString(taken.getLocalPort() - 80), "--stop-after", "5");
+      assertThat(result.exit()).as(result.out()).isEqualTo(2);
+      assertThat(result.err()).contains("cannot listen on any service port: 80/tcp on 127.0.0.1:" + taken.getLocalPort()
+          + ": Address already in use (stop what holds it, or move porte's ports with --port-offset or --listen)");
+    }
+  }
+
+  @Test
   void aBadClientAliasIsAUsageError() throws IOException {
     Path policy = dir.resolve("porte.yaml");
     Files.writeString(policy, "services:\n  80: { to: 127.0.0.1:8080 }\n");

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection is decided once at accept by the inbound verdict; the data it carries back to
  * the client is held to the outbound verdict in {@code filtered} mode. A port that cannot be bound
- * is logged and skipped, and every other service is still served.
+ * is logged and skipped, every other service is still served, and the next reload tries it again.
  *
  * <p>Thread-safe. The policy lives in one volatile {@link PolicySnapshot} that the event loops
  * read; {@link #reload} and {@link #close} are serialized by this object's monitor.
@@ -60,7 +61,12 @@ public final class Gateway implements AutoCloseable {
 
   private record Key(Protocol protocol, int servicePort) {}
 
-  private record Listener(Key key, List<Channel> channels, List<UdpRelay> relays) {}
+  /**
+   * What listens for one service and protocol: the bound channels (for UDP each with its relay, at
+   * the same index) and the addresses that could not be bound, each with why; those are tried
+   * again at every reload, so freeing a taken port and reloading serves it.
+   */
+  private record Listener(Key key, List<Channel> channels, List<UdpRelay> relays, Map<SocketAddress, String> failed) {}
 
   private Gateway(Policy policy, GatewayConfig config) {
     this.config = config;
@@ -137,13 +143,18 @@ public final class Gateway implements AutoCloseable {
       }
     }
     for (Key key : wanted) {
-      if (!listeners.containsKey(key)) {
-        listen(key, now.service(key.protocol, key.servicePort));
+      Listener existing = listeners.get(key);
+      if (existing == null) {
+        listen(key, now.service(key.protocol, key.servicePort), addresses(key), List.of(), List.of());
+      } else if (!existing.failed.isEmpty()) {
+        LOG.info("trying again to listen for {}/{}", key.servicePort, key.protocol);
+        listen(key, now.service(key.protocol, key.servicePort), List.copyOf(existing.failed.keySet()),
+            existing.channels, existing.relays);
       }
     }
   }
 
-  private void listen(Key key, ServiceBinding service) {
+  private List<SocketAddress> addresses(Key key) {
     int port = listenPort(key.servicePort);
     List<SocketAddress> addresses = new ArrayList<>();
     if (config.bind().isEmpty()) {
@@ -155,8 +166,15 @@ public final class Gateway implements AutoCloseable {
         addresses.add(new InetSocketAddress(a, port));
       }
     }
-    List<Channel> channels = new ArrayList<>();
-    List<UdpRelay> relays = new ArrayList<>();
+    return addresses;
+  }
+
+  /** Binds {@code addresses} for {@code key}, keeping the channels and relays it {@code holds} already. */
+  private void listen(Key key, ServiceBinding service, List<SocketAddress> addresses, List<Channel> holds,
+      List<UdpRelay> relaying) {
+    List<Channel> channels = new ArrayList<>(holds);
+    List<UdpRelay> relays = new ArrayList<>(relaying);
+    Map<SocketAddress, String> failed = new LinkedHashMap<>();
     for (SocketAddress address : addresses) {
       if (key.protocol == Protocol.TCP) {
         // The admission handler is the whole pipeline of a new connection (it is sharable), so no
@@ -167,22 +185,22 @@ public final class Gateway implements AutoCloseable {
           channels.addAll(bound.channels());
           listening(bound.channels().get(0), key, service);
         } else {
-          cannotListen(address, key, bound.failure());
+          failed.put(address, cannotListen(address, key, bound.failure()));
         }
         continue;
       }
       UdpRelay relay = new UdpRelay(this, key.servicePort);
-      ChannelFuture bound = new Bootstrap().group(workers).channel(transport.datagram).handler(relay).bind(address);
-      bound.awaitUninterruptibly();
-      if (bound.isSuccess()) {
-        channels.add(bound.channel());
+      ChannelFuture udp = new Bootstrap().group(workers).channel(transport.datagram).handler(relay).bind(address);
+      udp.awaitUninterruptibly();
+      if (udp.isSuccess()) {
+        channels.add(udp.channel());
         relays.add(relay);
-        listening(bound.channel(), key, service);
+        listening(udp.channel(), key, service);
       } else {
-        cannotListen(address, key, bound.cause());
+        failed.put(address, cannotListen(address, key, udp.cause()));
       }
     }
-    listeners.put(key, new Listener(key, channels, relays));
+    listeners.put(key, new Listener(key, List.copyOf(channels), List.copyOf(relays), Collections.unmodifiableMap(failed)));
   }
 
   private static void listening(Channel channel, Key key, ServiceBinding service) {
@@ -190,9 +208,13 @@ public final class Gateway implements AutoCloseable {
         key.protocol, service.backend());
   }
 
-  private static void cannotListen(SocketAddress address, Key key, @Nullable Throwable cause) {
-    LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", ConnectionLog.text(address),
-        key.servicePort, key.protocol, cause == null ? "unknown" : String.valueOf(cause.getMessage()));
+  /** Logs a bind that failed; returns the line's substance, for {@link #notServed}. */
+  private static String cannotListen(SocketAddress address, Key key, @Nullable Throwable cause) {
+    String at = ConnectionLog.text(address);
+    String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+    LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", at, key.servicePort,
+        key.protocol, reason);
+    return key.servicePort + "/" + key.protocol + " on " + at + ": " + reason;
   }
 
   private int listenPort(int servicePort) {
@@ -268,6 +290,22 @@ public final class Gateway implements AutoCloseable {
       l.channels.forEach(ch -> out.add((InetSocketAddress) ch.localAddress()));
     }
     return new ArrayList<>(out);
+  }
+
+  /**
+   * The addresses that could not be bound, one line each ({@code "80/tcp on 0.0.0.0:80: Address
+   * already in use"}), in the policy's order; empty when every service is served. A reload tries
+   * them again.
+   */
+  public synchronized List<String> notServed() {
+    List<String> out = new ArrayList<>();
+    listeners.values().forEach(l -> out.addAll(l.failed.values()));
+    return out;
+  }
+
+  /** Whether at least one address of one service is listening. */
+  public synchronized boolean servesAnything() {
+    return listeners.values().stream().anyMatch(l -> !l.channels.isEmpty());
   }
 
   /** The first address a service is served on, or {@code null} when it is not served. */

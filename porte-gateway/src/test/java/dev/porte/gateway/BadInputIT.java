@@ -68,6 +68,47 @@ class BadInputIT {
   }
 
   @Test
+  void aPortFreedLaterIsServedAtTheNextReload() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+      String yaml = "inbound:\n  - allow: [7/tcp, 9/tcp]\nservices:\n"
+          + "  7: { to: 127.0.0.1:" + echo.port() + " }\n  9: { to: 127.0.0.1:" + echo.port() + " }\n";
+      ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      int port = taken.getLocalPort();
+      try (Gateway gateway = Gateway.start(policy(yaml), config().listenPort(p -> p == 9 ? port : 0).build())) {
+        assertThat(gateway.address(Protocol.TCP, 9)).isNull();
+        assertThat(gateway.notServed()).singleElement().asString()
+            .startsWith("9/tcp on 127.0.0.1:" + port + ": ").contains("Address already in use");
+        assertThat(gateway.servesAnything()).isTrue();
+        taken.close();
+        // The same policy again, as a SIGHUP after the other program has gone.
+        gateway.reload(policy(yaml));
+        assertThat(gateway.notServed()).isEmpty();
+        assertThat(gateway.address(Protocol.TCP, 9)).isEqualTo(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 9))) {
+          echoes(s);
+        }
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+          echoes(s);
+        }
+      } finally {
+        taken.close();
+      }
+    }
+  }
+
+  @Test
+  void aGatewayWhosePortsAreAllTakenServesNothingAndSaysWhy() throws IOException {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String yaml = "inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + echo.port() + " }\n";
+      try (Gateway gateway = Gateway.start(policy(yaml), config().listenPort(p -> taken.getLocalPort()).build())) {
+        assertThat(gateway.servesAnything()).isFalse();
+        assertThat(gateway.notServed()).singleElement().asString().startsWith("7/tcp on 127.0.0.1:" + taken.getLocalPort());
+      }
+    }
+  }
+
+  @Test
   void aPortHeldByAnotherGatewayIsNotSharedWithIt() throws IOException {
     try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
       String yaml = "inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + echo.port() + " }\n";

@@ -31,6 +31,11 @@ public enum ErrorCode {
   BACKEND_UNAVAILABLE,
   /** Applying would cut the SSH session porte runs from; {@code --force} overrides. Exit 2. */
   UNSAFE,
+  /**
+   * The gateway could not listen on any port of its policy (taken by another program, or
+   * privileged): it has nothing to serve, so it does not start. Exit 2, HTTP 409.
+   */
+  PORT_UNAVAILABLE,
   /** The kernel refused the ruleset or did not hold it when read back; nothing changed. Exit 4. */
   BACKEND_FAILED;
 
@@ -64,6 +69,7 @@ public enum ErrorCode {
       case TOO_LARGE:
         return 413;
       case UNSAFE:
+      case PORT_UNAVAILABLE:
         return 409;
       case BACKEND_UNAVAILABLE:
         return 503;
