@@ -37,6 +37,9 @@ public final class ServedGateway implements AutoCloseable {
     ServedGateway served = new ServedGateway(server, gateway);
     server.metrics().gauge("porte.connections.open", "Connections the gateway relays now", gateway::openConnections);
     server.metrics().gauge("porte.udp.sessions", "UDP sessions the gateway holds now", gateway::udpSessions);
+    // Alert on it: a service whose port another program holds is not served until a reload finds it free.
+    server.metrics().gauge("porte.listeners.unserved", "Service addresses the gateway could not listen on",
+        () -> gateway.notServed().size());
     server.policyInForce().onChange(served.reload);
     return served;
   }

@@ -8,6 +8,8 @@ import dev.porte.server.ConsoleAddress;
 import dev.porte.server.PorteServer;
 import dev.porte.server.ServerConfig;
 import dev.porte.server.store.StoreLocation;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +47,10 @@ class ServedGatewayIT {
   }
 
   private void apply(String text, String message) throws Exception {
+    apply(http, auth, text, message);
+  }
+
+  private static void apply(Http http, Map<String, String> auth, String text, String message) throws Exception {
     Http.Answer proposed = http.post("/api/policy/versions", Http.json(Map.of("text", text, "message", message)), auth);
     assertThat(proposed.status()).as(proposed.body()).isEqualTo(201);
     long id = proposed.json().get("version").get("id").asLong();
@@ -91,5 +97,27 @@ class ServedGatewayIT {
     Http.Answer rolledBack = http.post("/api/policy/rollback", null, auth);
     assertThat(rolledBack.status()).as(rolledBack.body()).isEqualTo(200);
     assertThat(web.fetch(80)).isEmpty();
+  }
+
+  @Test
+  void aServicePortTakenByAnotherProgramIsCountedAndServedOnceFreedAndApplied() throws Exception {
+    ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+    int port = taken.getLocalPort();
+    try (PorteServer own = PorteServer.start(new ServerConfig(new ConsoleAddress("127.0.0.1", 0),
+            StoreLocation.sqlite(dir.resolve("own.db")), dir.resolve("own-state"), Clock.systemUTC(), 100));
+        WebBehindGateway behind = new WebBehindGateway(own, service -> service == 81 ? port : 0)) {
+      Http ownHttp = new Http(own.url());
+      Map<String, String> ownAuth = Map.of("Authorization", "Bearer " + own.token().value(), "X-Porte-Author", "ci");
+      apply(ownHttp, ownAuth, behind.policy(81, true), "serve 81, whose port another program holds");
+      assertThat(behind.served.gateway().address(Protocol.TCP, 81)).isNull();
+      assertThat(ownHttp.get("/metrics").body()).contains("porte_listeners_unserved 1.0");
+
+      taken.close();
+      apply(ownHttp, ownAuth, behind.policy(81, true) + "# again, now that the port is free\n", "try 81 again");
+      assertThat(ownHttp.get("/metrics").body()).contains("porte_listeners_unserved 0.0");
+      assertThat(behind.fetch(81)).contains(WebBehindGateway.PAGE);
+    } finally {
+      taken.close();
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A real web server behind the gateway that {@code porte serve} runs, and a real client that
@@ -30,6 +31,11 @@ final class WebBehindGateway implements AutoCloseable {
   final ServedGateway served;
 
   WebBehindGateway(PorteServer server) throws IOException {
+    this(server, port -> 0); // any free port; the test asks the gateway where it listens
+  }
+
+  /** {@code listenPort} says where the gateway listens for each service port (0: any free port). */
+  WebBehindGateway(PorteServer server, IntUnaryOperator listenPort) throws IOException {
     web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     web.createContext("/", exchange -> {
       requests.incrementAndGet();
@@ -41,7 +47,7 @@ final class WebBehindGateway implements AutoCloseable {
     web.start();
     served = ServedGateway.start(server, GatewayConfig.builder()
         .bind(List.of(InetAddress.getByName("127.0.0.1")))
-        .listenPort(port -> 0) // any free port; the test asks the gateway where it listens
+        .listenPort(listenPort)
         .clientAlias(Map.of(IpAddress.parse(CLIENT), IpAddress.parse(JUDGED_AS))));
   }
 
