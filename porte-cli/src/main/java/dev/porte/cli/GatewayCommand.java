@@ -4,6 +4,7 @@ import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.ServiceBinding;
 import dev.porte.core.policy.Policies;
 import dev.porte.gateway.Gateway;
@@ -117,7 +118,8 @@ final class GatewayCommand implements Callable<Integer> {
     for (ServiceBinding s : gateway.policy().services()) {
       for (Protocol p : s.protocols()) {
         InetSocketAddress at = gateway.address(p, s.port());
-        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + ": "
+        String header = s.proxy() == ProxyHeader.NONE ? "" : " (PROXY " + s.proxy() + " header)";
+        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + ": "
             + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
       }
     }

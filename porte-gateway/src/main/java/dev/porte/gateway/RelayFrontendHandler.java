@@ -58,6 +58,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         : out.newFailedFuture(new IllegalStateException("the backend channel was not registered at once"));
     connect.addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
+        ProxyHeaders.send(connection.service.proxy(), client, out);
         client.config().setAutoRead(true);
       } else {
         String why = f.cause() == null ? "unknown" : String.valueOf(f.cause().getMessage());

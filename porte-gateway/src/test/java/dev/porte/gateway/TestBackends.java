@@ -1,6 +1,7 @@
 package dev.porte.gateway;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -139,6 +140,67 @@ final class TestBackends {
           self.received.addAndGet(n);
         }
       });
+    }
+
+    /**
+     * Reads a PROXY protocol header (v1 text or v2 binary, parsed here by the specification, not by
+     * the library the gateway writes it with), answers at once with one line saying what it read
+     * ({@code v2 TCP4 127.0.0.2:40000 -> 127.0.0.1:8080}), then echoes.
+     */
+    static Tcp proxyAware() throws IOException {
+      return new Tcp((s, self) -> {
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        OutputStream out = s.getOutputStream();
+        out.write((readProxyHeader(in) + "\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          self.received.addAndGet(n);
+          out.write(buf, 0, n);
+        }
+        s.shutdownOutput();
+      });
+    }
+
+    private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+
+    private static String readProxyHeader(DataInputStream in) throws IOException {
+      byte[] start = in.readNBytes(12);
+      if (java.util.Arrays.equals(start, V2_SIGNATURE)) {
+        int versionCommand = in.readUnsignedByte();
+        int family = in.readUnsignedByte();
+        int length = in.readUnsignedShort();
+        byte[] body = in.readNBytes(length);
+        if (versionCommand != 0x21) {
+          return "bad v2 version/command " + Integer.toHexString(versionCommand);
+        }
+        int size = family == 0x11 ? 4 : family == 0x21 ? 16 : -1;
+        if (size < 0 || length < 2 * size + 4) {
+          return "bad v2 family " + Integer.toHexString(family) + " length " + length;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body);
+        byte[] src = new byte[size];
+        byte[] dst = new byte[size];
+        b.get(src).get(dst);
+        int srcPort = b.getShort() & 0xFFFF;
+        int dstPort = b.getShort() & 0xFFFF;
+        return "v2 " + (size == 4 ? "TCP4 " : "TCP6 ") + InetAddress.getByAddress(src).getHostAddress() + ":" + srcPort
+            + " -> " + InetAddress.getByAddress(dst).getHostAddress() + ":" + dstPort;
+      }
+      StringBuilder line = new StringBuilder(new String(start, StandardCharsets.US_ASCII));
+      while (!line.toString().endsWith("\r\n") && line.length() < 108) {
+        int c = in.read();
+        if (c < 0) {
+          break;
+        }
+        line.append((char) c);
+      }
+      String[] words = line.toString().trim().split(" ");
+      if (words.length != 6 || !words[0].equals("PROXY")) {
+        return "bad v1 header '" + line.toString().trim() + "'";
+      }
+      return "v1 " + words[1] + " " + InetAddress.getByName(words[2]).getHostAddress() + ":" + words[4]
+          + " -> " + InetAddress.getByName(words[3]).getHostAddress() + ":" + words[5];
     }
 
     /** Says its banner first, as sshd does, then reads until the client goes. */

@@ -4,14 +4,23 @@ import java.util.Set;
 
 /**
  * A service the gateway serves: it listens on {@code port} for {@code protocols} and relays to
- * {@code backendHost:backendPort}.
+ * {@code backendHost:backendPort}, opening each TCP connection to the backend with {@code proxy}'s
+ * header.
  */
 public record ServiceBinding(
-    int port, Set<Protocol> protocols, String backendHost, int backendPort, SourceLocation location) {
+    int port, Set<Protocol> protocols, String backendHost, int backendPort, ProxyHeader proxy, SourceLocation location) {
   public ServiceBinding {
     Port.check(port);
     Port.check(backendPort);
     protocols = Set.copyOf(protocols);
+    if (proxy != ProxyHeader.NONE && protocols.contains(Protocol.UDP)) {
+      throw new IllegalArgumentException("the PROXY protocol header is for TCP services, not " + protocols);
+    }
+  }
+
+  /** A service without a PROXY protocol header. */
+  public ServiceBinding(int port, Set<Protocol> protocols, String backendHost, int backendPort, SourceLocation location) {
+    this(port, protocols, backendHost, backendPort, ProxyHeader.NONE, location);
   }
 
   public boolean serves(Protocol protocol, int servedPort) {

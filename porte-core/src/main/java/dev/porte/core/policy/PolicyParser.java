@@ -7,6 +7,7 @@ import dev.porte.core.model.Cidr;
 import dev.porte.core.model.Direction;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.PortSpec;
+import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ReplyMode;
 import dev.porte.core.model.Rule;
@@ -47,7 +48,7 @@ import java.util.regex.Pattern;
 public final class PolicyParser {
   private static final List<String> TOP_KEYS = List.of("defaults", "replies", "groups", "inbound", "outbound", "services");
   private static final List<String> DEFAULT_KEYS = List.of("inbound", "outbound");
-  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "name");
+  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "name");
   private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,62}");
   private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}(/[A-Za-z0-9]+)?");
   private static final Pattern HOST_NAME =
@@ -174,6 +175,8 @@ public final class PolicyParser {
       Doc value = entry.getValue();
       String target;
       Set<Protocol> protocols = null;
+      ProxyHeader proxy = ProxyHeader.NONE;
+      Doc proxyDoc = null;
       if (value instanceof Doc.MapDoc) {
         Doc.MapDoc spec = (Doc.MapDoc) value;
         spec.onlyKeys("service " + key, SERVICE_KEYS);
@@ -193,6 +196,11 @@ public final class PolicyParser {
             protocols.add(p);
           }
         }
+        proxyDoc = spec.get("proxy");
+        if (proxyDoc != null) {
+          Doc header = proxyDoc;
+          proxy = wrap(header, () -> ProxyHeader.parse(word(header, "proxy")));
+        }
         value = to;
       } else {
         target = scalarText(value, "service " + key);
@@ -205,6 +213,11 @@ public final class PolicyParser {
       }
       for (Map.Entry<Integer, Set<Protocol>> listen : byPort.entrySet()) {
         Set<Protocol> served = protocols != null ? protocols : listen.getValue();
+        if (proxy != ProxyHeader.NONE && served.contains(Protocol.UDP)) {
+          throw new PolicyException(ErrorCode.INVALID_VALUE, proxyDoc.at, "service " + key + " is served over udp, and the "
+              + "PROXY protocol header is for tcp only (give the udp side a service entry of its own, e.g. '" + listen.getKey()
+              + "/udp: { to: ... }')");
+        }
         for (Protocol protocol : served) {
           String id = listen.getKey() + "/" + protocol;
           if (seen.containsKey(id)) {
@@ -213,7 +226,7 @@ public final class PolicyParser {
           }
           seen.put(id, at);
         }
-        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, at));
+        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, proxy, at));
       }
     }
     return bindings;

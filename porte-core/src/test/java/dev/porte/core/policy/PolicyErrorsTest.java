@@ -67,6 +67,8 @@ class PolicyErrorsTest {
       bad backend;           services:|  80: { to: localhost };                        INVALID_ADDRESS;  2;  13; bad backend 'localhost' (valid: HOST:PORT
       backend port range;    services:|  80: { to: 127.0.0.1:99999 };                  INVALID_PORT;     2;  13; port out of range: 99999
       service without to;    services:|  80: { proto: udp };                           INVALID_VALUE;    2;   7; service 80 has no 'to'
+      bad proxy version;     services:|  80: { to: 127.0.0.1:8080, proxy: v3 };        INVALID_VALUE;    2;  36; unknown PROXY protocol version: 'v3' (valid: v1, v2, none)
+      proxy over udp;        services:|  domain: { to: 127.0.0.1:5353, proxy: v2 };    INVALID_VALUE;    2;  40; service domain is served over udp, and the PROXY protocol header is for tcp only
       top level not a map;   - allow: 22;                                               INVALID_VALUE;    1;   1; a policy must be a map
       two documents;         inbound: []|---|inbound: [];                               SYNTAX;           3;   1; more than one document
       """)

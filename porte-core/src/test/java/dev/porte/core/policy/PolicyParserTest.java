@@ -14,6 +14,7 @@ import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.PortSpec;
 import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.ReplyMode;
 import dev.porte.core.model.Rule;
 import dev.porte.core.model.ServiceBinding;
@@ -60,6 +61,24 @@ class PolicyParserTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(80, Set.of(Protocol.TCP), "127.0.0.1:8080"),
             org.assertj.core.groups.Tuple.tuple(22, Set.of(Protocol.TCP), "127.0.0.1:2222"));
+  }
+
+  @Test
+  void aServiceMaySendItsBackendAProxyProtocolHeader() {
+    Policy policy = TestPolicies.parser().parse("services:\n"
+        + "  80: { to: 127.0.0.1:8080, proxy: v1 }\n"
+        + "  443: { to: 127.0.0.1:8443, proxy: V2 }\n"
+        + "  25: { to: 127.0.0.1:2525, proxy: none }\n"
+        + "  22: 127.0.0.1:2222\n"
+        + "  53/udp: { to: 127.0.0.1:5353 }\n", "porte.yaml");
+    assertThat(policy.services())
+        .extracting(ServiceBinding::port, ServiceBinding::proxy)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(80, ProxyHeader.V1),
+            org.assertj.core.groups.Tuple.tuple(443, ProxyHeader.V2),
+            org.assertj.core.groups.Tuple.tuple(25, ProxyHeader.NONE),
+            org.assertj.core.groups.Tuple.tuple(22, ProxyHeader.NONE),
+            org.assertj.core.groups.Tuple.tuple(53, ProxyHeader.NONE));
   }
 
   @Test
