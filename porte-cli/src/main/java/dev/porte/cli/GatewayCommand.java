@@ -85,6 +85,7 @@ final class GatewayCommand implements Callable<Integer> {
           + "(add e.g. 'services: { 80: { to: 127.0.0.1:8080 } }')");
     }
     GatewayConfig config = gateway.builder(bind).build();
+    gateway.drain(); // a bad --drain is refused before anything listens
     try (ShutdownSignal shutdown = new ShutdownSignal("porte-shutdown");
         samples;
         Gateway gateway = Gateway.start(policy, config);
@@ -107,6 +108,7 @@ final class GatewayCommand implements Callable<Integer> {
       }
       out.flush();
       shutdown.await(stopAfter == null ? null : Duration.ofSeconds(stopAfter));
+      this.gateway.drain(gateway, out);
       out.println("porte gateway: stopping (" + gateway.metrics().admitted() + " admitted, " + gateway.metrics().refused()
           + " refused, " + gateway.metrics().bytesOut() + " bytes served)");
     }

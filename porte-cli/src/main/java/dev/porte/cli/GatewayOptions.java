@@ -40,6 +40,14 @@ final class GatewayOptions {
       description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
   int ioThreads;
 
+  /** What the drain may take at most: the JVM waits {@link ShutdownSignal#GRACE} (30 s) for the whole stop. */
+  static final int MAX_DRAIN_SECONDS = 25;
+
+  @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "10",
+      description = "On Ctrl-C or SIGTERM, stop taking connections and give the open ones this long to finish "
+          + "before closing them (0-" + MAX_DRAIN_SECONDS + "; 0 closes them at once). Default: ${DEFAULT-VALUE}.")
+  int drainSeconds;
+
   @Option(names = "--client-alias", paramLabel = "LOCAL=AS",
       description = "Judge clients from LOCAL as if they came from AS (for trying rules on one machine: loopback is always allowed).")
   List<String> aliases = new ArrayList<>();
@@ -74,6 +82,37 @@ final class GatewayOptions {
           .ioThreads(ioThreads);
     } catch (IllegalArgumentException e) {
       throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
+    }
+  }
+
+  /** The drain asked for, checked: a bad value is a usage error before anything starts. */
+  Duration drain() {
+    if (drainSeconds < 0 || drainSeconds > MAX_DRAIN_SECONDS) {
+      throw new PorteException(ErrorCode.USAGE, "--drain " + drainSeconds + " is out of range (valid: 0-"
+          + MAX_DRAIN_SECONDS + " seconds)");
+    }
+    return Duration.ofSeconds(drainSeconds);
+  }
+
+  /**
+   * Stops {@code gateway} gracefully: when connections are open and a drain is asked for, says so
+   * on {@code out}, refuses new clients and waits for the open ones (up to the drain), then says how
+   * many are left for the close to end.
+   */
+  void drain(dev.porte.gateway.Gateway gateway, java.io.PrintWriter out) throws InterruptedException {
+    Duration limit = drain();
+    int open = gateway.openConnections();
+    if (open == 0 || limit.isZero()) {
+      return;
+    }
+    out.println("porte: stopping: no new connections; waiting up to " + limit.toSeconds() + " s for " + open
+        + " open connection" + (open == 1 ? "" : "s") + " to finish");
+    out.flush();
+    int left = gateway.drain(limit);
+    if (left > 0) {
+      out.println("porte: " + left + " connection" + (left == 1 ? " is" : "s are") + " still open after "
+          + limit.toSeconds() + " s: closing " + (left == 1 ? "it" : "them"));
+      out.flush();
     }
   }
 

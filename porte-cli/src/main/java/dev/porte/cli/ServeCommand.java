@@ -86,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    gateway.drain(); // a bad --drain is refused before anything listens
     try (ShutdownSignal shutdown = new ShutdownSignal("porte-serve-shutdown");
         PorteServer server = PorteServer.start(config);
         ServedGateway served = ServedGateway.start(server, gateway.builder(gateway.listen))) {
@@ -113,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
       out.flush();
       try {
         shutdown.await(null);
+        gateway.drain(served.gateway(), out);
       } catch (InterruptedException e) {
         // The caller asked us to stop: a clean stop, not a failure.
       }

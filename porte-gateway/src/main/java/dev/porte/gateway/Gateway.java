@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -58,6 +59,8 @@ public final class Gateway implements AutoCloseable {
   private final Map<Key, Listener> listeners = new LinkedHashMap<>();
   private volatile PolicySnapshot snapshot;
   private boolean closed;
+  /** Set by {@link #drain}: no listener is opened again, whatever a reload says. */
+  private boolean draining;
 
   private record Key(Protocol protocol, int servicePort) {}
 
@@ -141,6 +144,9 @@ public final class Gateway implements AutoCloseable {
             e.getKey().protocol);
         it.remove();
       }
+    }
+    if (draining) {
+      return;
     }
     for (Key key : wanted) {
       Listener existing = listeners.get(key);
@@ -360,6 +366,34 @@ public final class Gateway implements AutoCloseable {
       }
     }
     return sum;
+  }
+
+  /**
+   * The first half of a graceful stop: closes the TCP listeners, so new clients are refused, and
+   * waits up to {@code limit} for the open TCP connections to end by themselves (a download in
+   * flight finishes, a kept-alive client goes when it is done). UDP keeps flowing until
+   * {@link #close}. Returns how many TCP connections are still open; {@link #close} ends them.
+   */
+  public int drain(Duration limit) throws InterruptedException {
+    synchronized (this) {
+      if (closed) {
+        return 0;
+      }
+      draining = true;
+      for (var it = listeners.values().iterator(); it.hasNext(); ) {
+        Listener l = it.next();
+        if (l.key.protocol == Protocol.TCP) {
+          l.channels.forEach(ch -> ch.close().awaitUninterruptibly());
+          it.remove();
+        }
+      }
+      LOG.info("draining: no new TCP connections; waiting up to {} s for {} open", limit.toSeconds(), tracker.open());
+    }
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (tracker.open() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+    }
+    return tracker.open();
   }
 
   /** Stops listening, closes every connection and stops the event loops. Idempotent. */
