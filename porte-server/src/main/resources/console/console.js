@@ -67,7 +67,8 @@ function drawDoors() {
     title.textContent = d.port + '/' + d.protocol;
     const what = document.createElement('div');
     what.className = 'door-service';
-    what.textContent = d.service ? 'serves ' + d.service : 'no service behind it';
+    what.textContent = d.service ? 'serves ' + d.service + (d.proxy ? ' (PROXY ' + d.proxy + ' header)' : '')
+        : 'no service behind it';
     const inbound = document.createElement('div');
     inbound.className = d.inbound === 'allow' ? 'allow' : (d.openTo.length ? 'partly' : d.inbound);
     inbound.textContent = d.inbound === 'allow' ? 'in: open to anyone'

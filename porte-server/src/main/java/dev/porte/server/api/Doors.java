@@ -9,6 +9,7 @@ import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.PortSpec;
 import dev.porte.core.model.Protocol;
+import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.Rule;
 import dev.porte.core.model.ServiceBinding;
 import java.util.ArrayList;
@@ -36,7 +37,9 @@ final class Doors {
     Map<String, Door> doors = new TreeMap<>();
     for (ServiceBinding service : policy.services()) {
       for (Protocol protocol : service.protocols()) {
-        doors.computeIfAbsent(key(protocol, service.port()), k -> new Door(protocol, service.port())).service = service.backend();
+        Door door = doors.computeIfAbsent(key(protocol, service.port()), k -> new Door(protocol, service.port()));
+        door.service = service.backend();
+        door.proxy = service.proxy() == ProxyHeader.NONE ? null : service.proxy().toString();
       }
     }
     for (Rule rule : policy.rules(Direction.INBOUND)) {
@@ -71,6 +74,8 @@ final class Doors {
     final Protocol protocol;
     final int port;
     String service;
+    /** The PROXY protocol header sent to the backend ({@code v1}, {@code v2}), or null for none. */
+    String proxy;
 
     Door(Protocol protocol, int port) {
       this.protocol = protocol;
@@ -89,6 +94,7 @@ final class Doors {
       json.put("port", port);
       json.put("protocol", protocol.toString());
       json.put("service", service);
+      json.put("proxy", proxy);
       json.put("inbound", anyone.open().action().toString());
       json.put("decidedBy", anyone.open().decidedBy());
       json.put("openTo", anyone.admitted() ? List.of("anyone") : openTo);
