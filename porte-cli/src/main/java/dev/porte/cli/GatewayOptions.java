@@ -3,8 +3,10 @@ package dev.porte.cli;
 import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
 import dev.porte.core.model.IpAddress;
+import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
 import io.netty.util.ResourceLeakDetector;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -16,6 +18,9 @@ import picocli.CommandLine.Option;
 
 /** Where the gateway listens and its limits: shared by {@code porte gateway} and {@code porte serve}. */
 final class GatewayOptions {
+  /** What the drain may take at most: the JVM waits {@link ShutdownSignal#GRACE} (30 s) for the whole stop. */
+  static final int MAX_DRAIN_SECONDS = 25;
+
   @Option(names = "--listen", paramLabel = "ADDR",
       description = "Address to listen on (repeatable). Default: every address (:: dual-stack), or 127.0.0.1 for the built-in example.")
   List<String> listen = new ArrayList<>();
@@ -39,9 +44,6 @@ final class GatewayOptions {
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
       description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
   int ioThreads;
-
-  /** What the drain may take at most: the JVM waits {@link ShutdownSignal#GRACE} (30 s) for the whole stop. */
-  static final int MAX_DRAIN_SECONDS = 25;
 
   @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "10",
       description = "On Ctrl-C or SIGTERM, stop taking connections and give the open ones this long to finish "
@@ -99,7 +101,7 @@ final class GatewayOptions {
    * on {@code out}, refuses new clients and waits for the open ones (up to the drain), then says how
    * many are left for the close to end.
    */
-  void drain(dev.porte.gateway.Gateway gateway, java.io.PrintWriter out) throws InterruptedException {
+  void drain(Gateway gateway, PrintWriter out) throws InterruptedException {
     Duration limit = drain();
     int open = gateway.openConnections();
     if (open == 0 || limit.isZero()) {

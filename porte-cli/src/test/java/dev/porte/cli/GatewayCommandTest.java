@@ -142,6 +142,8 @@ class GatewayCommandTest {
     Cli result = gatewayWith("--drain", "99");
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err()).contains("--drain 99 is out of range (valid: 0-25 seconds)");
+    assertThat(Duration.ofSeconds(GatewayOptions.MAX_DRAIN_SECONDS)).as("the exit must outlast the longest drain")
+        .isLessThan(ShutdownSignal.GRACE.minusSeconds(4));
   }
 
   @Test
