@@ -7,6 +7,7 @@ import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
 import dev.porte.server.connections.ConnectionEvent;
 import dev.porte.server.connections.ConnectionLog;
+import dev.porte.server.metrics.ServerMetrics;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +39,7 @@ public final class ServedGateway implements AutoCloseable {
     server.metrics().gauge("porte.connections.open", "Connections the gateway relays now", gateway::openConnections);
     server.metrics().gauge("porte.udp.sessions", "UDP sessions the gateway holds now", gateway::udpSessions);
     // Alert on it: a service whose port another program holds is not served until a reload finds it free.
-    server.metrics().gauge("porte.listeners.unserved", "Service addresses the gateway could not listen on",
+    server.metrics().gauge(ServerMetrics.UNSERVED_LISTENERS, "Service addresses the gateway could not listen on",
         () -> gateway.notServed().size());
     server.policyInForce().onChange(served.reload);
     return served;

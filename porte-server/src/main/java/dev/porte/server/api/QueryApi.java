@@ -52,9 +52,13 @@ final class QueryApi {
 
   private void health(Context ctx) {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("status", "ok");
+    // Degraded, not down: the API answers and the other doors are served, but a service's port is
+    // held by another program (the gateway's log and NOT SERVED lines say which).
+    int unserved = backend.metrics().unservedListeners();
+    json.put("status", unserved == 0 ? "ok" : "degraded");
     json.put("time", backend.clock().instant().toString());
     json.put("policyVersion", backend.live().now().applied().version().id());
+    json.put("unservedListeners", unserved);
     ctx.json(json);
   }
 

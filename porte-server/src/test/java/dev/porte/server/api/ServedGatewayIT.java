@@ -111,10 +111,14 @@ class ServedGatewayIT {
       apply(ownHttp, ownAuth, behind.policy(81, true), "serve 81, whose port another program holds");
       assertThat(behind.served.gateway().address(Protocol.TCP, 81)).isNull();
       assertThat(ownHttp.get("/metrics").body()).contains("porte_listeners_unserved 1.0");
+      JsonNode degraded = ownHttp.get("/api/health").json();
+      assertThat(degraded.get("status").asString()).isEqualTo("degraded");
+      assertThat(degraded.get("unservedListeners").asInt()).isEqualTo(1);
 
       taken.close();
       apply(ownHttp, ownAuth, behind.policy(81, true) + "# again, now that the port is free\n", "try 81 again");
       assertThat(ownHttp.get("/metrics").body()).contains("porte_listeners_unserved 0.0");
+      assertThat(ownHttp.get("/api/health").json().get("status").asString()).isEqualTo("ok");
       assertThat(behind.fetch(81)).contains(WebBehindGateway.PAGE);
     } finally {
       taken.close();
