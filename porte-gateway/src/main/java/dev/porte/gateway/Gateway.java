@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -59,8 +60,13 @@ public final class Gateway implements AutoCloseable {
   private final Map<Key, Listener> listeners = new LinkedHashMap<>();
   private volatile PolicySnapshot snapshot;
   private boolean closed;
-  /** Set by {@link #drain}: no listener is opened again, whatever a reload says. */
-  private boolean draining;
+  /**
+   * Set by {@link #drain}: no listener is opened again, whatever a reload says. Volatile because
+   * {@link #closed} reads it on the event loops to tell the drain that the last connection went.
+   */
+  private volatile boolean draining;
+  /** Completed when no TCP connection is open any more during a drain. */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   private record Key(Protocol protocol, int servicePort) {}
 
@@ -239,6 +245,11 @@ public final class Gateway implements AutoCloseable {
     idle.remove(c);
     tracker.remove(c);
     tracker.release(c.source);
+    // Release first, then read the flag; the drain sets the flag, then reads the count: one of the
+    // two sees the other, so the last close of a drain is never missed.
+    if (draining && tracker.open() == 0) {
+      drained.complete(null);
+    }
     metrics.closed();
     ConnectionLog.close(c);
     report(c.verdict(), c.bytesIn(), c.bytesOut());
@@ -389,9 +400,15 @@ public final class Gateway implements AutoCloseable {
       }
       LOG.info("draining: no new TCP connections; waiting up to {} s for {} open", limit.toSeconds(), tracker.open());
     }
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (tracker.open() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+    if (tracker.open() == 0) {
+      drained.complete(null);
+    }
+    try {
+      drained.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // Time is up; the caller's close ends what is left.
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the drain's signal failed", e);
     }
     return tracker.open();
   }

@@ -18,11 +18,6 @@ public record ServiceBinding(
     }
   }
 
-  /** A service without a PROXY protocol header. */
-  public ServiceBinding(int port, Set<Protocol> protocols, String backendHost, int backendPort, SourceLocation location) {
-    this(port, protocols, backendHost, backendPort, ProxyHeader.NONE, location);
-  }
-
   public boolean serves(Protocol protocol, int servedPort) {
     return servedPort == port && protocols.contains(protocol);
   }
