@@ -108,7 +108,7 @@ final class GatewayCommand implements Callable<Integer> {
       }
       out.flush();
       shutdown.await(stopAfter == null ? null : Duration.ofSeconds(stopAfter));
-      this.gateway.drain(gateway, out);
+      this.gateway.drain(gateway, out, shutdown);
       out.println("porte gateway: stopping (" + gateway.metrics().admitted() + " admitted, " + gateway.metrics().refused()
           + " refused, " + gateway.metrics().bytesOut() + " bytes served)");
     }

@@ -98,22 +98,26 @@ final class GatewayOptions {
 
   /**
    * Stops {@code gateway} gracefully: when connections are open and a drain is asked for, says so
-   * on {@code out}, refuses new clients and waits for the open ones (up to the drain), then says how
-   * many are left for the close to end.
+   * on {@code out}, refuses new clients and waits for the open ones (up to the drain, or until a
+   * second Ctrl-C or SIGTERM hurries {@code signal}), then says how many are left for the close to
+   * end.
    */
-  void drain(Gateway gateway, PrintWriter out) throws InterruptedException {
+  void drain(Gateway gateway, PrintWriter out, ShutdownSignal signal) throws InterruptedException {
     Duration limit = drain();
     int open = gateway.openConnections();
     if (open == 0 || limit.isZero()) {
       return;
     }
     out.println("porte: stopping: no new connections; waiting up to " + limit.toSeconds() + " s for " + open
-        + " open connection" + (open == 1 ? "" : "s") + " to finish");
+        + " open connection" + (open == 1 ? "" : "s") + " to finish"
+        + (signal.canHurry() ? " (Ctrl-C again closes them now)" : ""));
     out.flush();
-    int left = gateway.drain(limit);
+    int left = gateway.drain(limit, signal.hurried());
     if (left > 0) {
-      out.println("porte: " + left + " connection" + (left == 1 ? " is" : "s are") + " still open after "
-          + limit.toSeconds() + " s: closing " + (left == 1 ? "it" : "them"));
+      String them = left == 1 ? "it" : "them";
+      out.println("porte: " + left + " connection" + (left == 1 ? " is" : "s are") + " still open "
+          + (signal.hurried().isDone() ? "and a second signal came: closing " + them + " now"
+              : "after " + limit.toSeconds() + " s: closing " + them));
       out.flush();
     }
   }

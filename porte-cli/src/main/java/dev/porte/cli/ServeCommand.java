@@ -114,7 +114,7 @@ final class ServeCommand implements Callable<Integer> {
       out.flush();
       try {
         shutdown.await(null);
-        gateway.drain(served.gateway(), out);
+        gateway.drain(served.gateway(), out, shutdown);
       } catch (InterruptedException e) {
         // The caller asked us to stop: a clean stop, not a failure.
       }

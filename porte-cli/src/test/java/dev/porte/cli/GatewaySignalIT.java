@@ -1,10 +1,12 @@
 package dev.porte.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -92,9 +94,121 @@ class GatewaySignalIT {
   }
 
   private void hangUp() throws Exception {
-    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(gateway.pid())).inheritIO().start();
+    send("HUP", gateway);
+  }
+
+  private static void send(String signal, Process process) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
+  }
+
+  /** A backend that echoes what each connection sends, on a thread per connection. */
+  private static ServerSocket echoBackend() throws IOException {
+    ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(() -> {
+      while (!echo.isClosed()) {
+        try {
+          Socket s = echo.accept();
+          Thread relay = new Thread(() -> {
+            try (s) {
+              s.getInputStream().transferTo(s.getOutputStream());
+            } catch (IOException e) {
+              // the gateway closed it
+            }
+          }, "echo-connection");
+          relay.setDaemon(true);
+          relay.start();
+        } catch (IOException e) {
+          return; // closed by the test
+        }
+      }
+    }, "echo-backend");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return echo;
+  }
+
+  private static String exchange(Socket s, String text) throws IOException {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+    return new String(s.getInputStream().readNBytes(text.length()), StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The first SIGTERM drains: the door closes, an open connection keeps relaying. The second cuts
+   * the drain short: the connection is closed at once and the process ends cleanly, long before
+   * the 20 s the drain would have allowed.
+   */
+  @Test
+  void aSecondSigtermEndsTheDrainAndClosesWhatIsOpen() throws Exception {
+    try (ServerSocket echo = echoBackend()) {
+      Path file = dir.resolve("porte.yaml");
+      Files.writeString(file, "inbound:\n  - allow: 7002/tcp\nservices:\n  7002: { to: 127.0.0.1:" + echo.getLocalPort() + " }\n");
+      log = dir.resolve("gateway.log");
+      gateway = new ProcessBuilder(List.of("java", "-jar", JAR.toString(), "gateway", "--policy", file.toString(),
+          "--listen", "127.0.0.1", "--port-offset", "20000", "--drain", "20"))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("porte gateway: serving"));
+      try (Socket held = new Socket("127.0.0.1", 27002)) {
+        held.setSoTimeout(5000);
+        assertThat(exchange(held, "one")).isEqualTo("one");
+
+        send("TERM", gateway);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log)
+            .contains("waiting up to 20 s for 1 open connection to finish (Ctrl-C again closes them now)"));
+        assertThatThrownBy(() -> new Socket("127.0.0.1", 27002).close()).as("the door is closed")
+            .isInstanceOf(ConnectException.class);
+        assertThat(exchange(held, "two")).as("the open connection still relays").isEqualTo("two");
+
+        long secondAt = System.nanoTime();
+        send("TERM", gateway);
+        assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).as("the process ends after the second signal").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - secondAt)).isLessThan(Duration.ofSeconds(8));
+        assertThat(gateway.exitValue()).isZero();
+        assertThat(held.getInputStream().read()).as("the held connection was closed").isEqualTo(-1);
+      }
+      assertThat(Files.readString(log)).contains("1 connection is still open and a second signal came: closing it now")
+          .contains("porte gateway: stopping");
+    }
+  }
+
+  /**
+   * A stop that hangs (here, a command that never closes after its first signal) ends at the
+   * third signal, at once and with status 130.
+   */
+  @Test
+  void aThirdSignalEndsAStopThatHangs() throws Exception {
+    log = dir.resolve("hung.log");
+    Process hung = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), HungStop.class.getName()))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("waiting for a signal"));
+      send("TERM", hung);
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("stopping, and hanging"));
+      send("INT", hung);
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("hurried"));
+      assertThat(hung.isAlive()).as("two signals ask; they do not kill").isTrue();
+      send("TERM", hung);
+      assertThat(hung.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(hung.exitValue()).isEqualTo(ShutdownSignal.HALT_STATUS);
+      assertThat(Files.readString(log)).contains("porte: SIGTERM a third time: exiting now, without closing anything");
+    } finally {
+      hung.destroyForcibly();
+    }
+  }
+
+  /** A command whose stop hangs: it awaits a signal, then never closes its {@link ShutdownSignal}. */
+  static final class HungStop {
+    public static void main(String[] args) throws Exception {
+      ShutdownSignal signal = new ShutdownSignal("hung-stop");
+      System.out.println("waiting for a signal");
+      signal.await(null);
+      System.out.println("stopping, and hanging");
+      signal.hurried().get();
+      System.out.println("hurried");
+      Thread.sleep(Duration.ofMinutes(2).toMillis());
+    }
   }
 
   @Test

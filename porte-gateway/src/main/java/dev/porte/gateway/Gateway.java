@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -371,7 +372,7 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while asking the UDP relays", e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
           throw new IllegalStateException("UDP relay did not answer: " + e, e);
         }
       }
@@ -386,6 +387,14 @@ public final class Gateway implements AutoCloseable {
    * {@link #close}. Returns how many TCP connections are still open; {@link #close} ends them.
    */
   public int drain(Duration limit) throws InterruptedException {
+    return drain(limit, new CompletableFuture<>());
+  }
+
+  /**
+   * {@link #drain(Duration)}, which stops waiting early when {@code cutShort} completes (an
+   * operator who said stop twice).
+   */
+  public int drain(Duration limit, CompletableFuture<?> cutShort) throws InterruptedException {
     synchronized (this) {
       if (closed) {
         return 0;
@@ -404,8 +413,8 @@ public final class Gateway implements AutoCloseable {
       drained.complete(null);
     }
     try {
-      drained.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+      CompletableFuture.anyOf(drained, cutShort).get(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
       // Time is up; the caller's close ends what is left.
     } catch (ExecutionException e) {
       throw new IllegalStateException("the drain's signal failed", e);
