@@ -89,7 +89,15 @@ function drawDoors() {
       clients.append(chip);
     }
     if (seen.length === 0) clients.textContent = 'no recent clients';
-    door.append(title, what, inbound, outbound, clients);
+    // A door the policy opens but no one answers at: another program holds the port.
+    const unserved = document.createElement('div');
+    if (d.notServed && d.notServed.length) {
+      door.classList.add('unserved');
+      unserved.className = 'deny door-unserved';
+      unserved.textContent = 'NOT SERVED: cannot listen on ' + d.notServed.join('; ');
+      unserved.title = 'Free the port, then apply the policy again: the gateway retries at every apply.';
+    }
+    door.append(title, what, unserved, inbound, outbound, clients);
     host.append(door);
   }
 }

@@ -76,7 +76,7 @@ public final class Gateway implements AutoCloseable {
    * the same index) and the addresses that could not be bound, each with why; those are tried
    * again at every reload, so freeing a taken port and reloading serves it.
    */
-  private record Listener(Key key, List<Channel> channels, List<UdpRelay> relays, Map<SocketAddress, String> failed) {}
+  private record Listener(Key key, List<Channel> channels, List<UdpRelay> relays, Map<SocketAddress, Unserved> failed) {}
 
   private Gateway(Policy policy, GatewayConfig config) {
     this.config = config;
@@ -187,7 +187,7 @@ public final class Gateway implements AutoCloseable {
       List<UdpRelay> relaying) {
     List<Channel> channels = new ArrayList<>(holds);
     List<UdpRelay> relays = new ArrayList<>(relaying);
-    Map<SocketAddress, String> failed = new LinkedHashMap<>();
+    Map<SocketAddress, Unserved> failed = new LinkedHashMap<>();
     for (SocketAddress address : addresses) {
       if (key.protocol == Protocol.TCP) {
         // The admission handler is the whole pipeline of a new connection (it is sharable), so no
@@ -221,13 +221,13 @@ public final class Gateway implements AutoCloseable {
         key.protocol, service.backend());
   }
 
-  /** Logs a bind that failed; returns the line's substance, for {@link #notServed}. */
-  private static String cannotListen(SocketAddress address, Key key, @Nullable Throwable cause) {
+  /** Logs a bind that failed; returns what {@link #unserved} reports of it. */
+  private static Unserved cannotListen(SocketAddress address, Key key, @Nullable Throwable cause) {
     String at = ConnectionLog.text(address);
     String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
     LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", at, key.servicePort,
         key.protocol, reason);
-    return key.servicePort + "/" + key.protocol + " on " + at + ": " + reason;
+    return new Unserved(key.protocol, key.servicePort, at, reason);
   }
 
   private int listenPort(int servicePort) {
@@ -315,10 +315,15 @@ public final class Gateway implements AutoCloseable {
    * already in use"}), in the policy's order; empty when every service is served. A reload tries
    * them again.
    */
-  public synchronized List<String> notServed() {
-    List<String> out = new ArrayList<>();
+  public List<String> notServed() {
+    return unserved().stream().map(Unserved::text).toList();
+  }
+
+  /** {@link #notServed}, as values: what the console marks on each door. */
+  public synchronized List<Unserved> unserved() {
+    List<Unserved> out = new ArrayList<>();
     listeners.values().forEach(l -> out.addAll(l.failed.values()));
-    return out;
+    return List.copyOf(out);
   }
 
   /** Whether at least one address of one service is listening. */

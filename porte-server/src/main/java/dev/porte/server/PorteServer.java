@@ -3,6 +3,7 @@ package dev.porte.server;
 import dev.porte.server.api.AccessToken;
 import dev.porte.server.api.ApiServer;
 import dev.porte.server.api.Backend;
+import dev.porte.server.api.ServingStatus;
 import dev.porte.server.connections.AsyncConnectionLog;
 import dev.porte.server.connections.ConnectionLog;
 import dev.porte.server.metrics.MeteredConnectionLog;
@@ -45,10 +46,12 @@ public final class PorteServer implements AutoCloseable {
   private final ApiServer api;
   private final boolean startedFromDefault;
   private final ServerMetrics metrics;
+  private final ServingStatus serving;
 
   private PorteServer(
       ServerConfig config, Database db, PolicyStore store, PolicyInForce live, AsyncConnectionLog connectionWriter,
-      ConnectionLog connectionLog, AccessToken token, ApiServer api, boolean startedFromDefault, ServerMetrics metrics) {
+      ConnectionLog connectionLog, AccessToken token, ApiServer api, boolean startedFromDefault, ServerMetrics metrics,
+      ServingStatus serving) {
     this.config = config;
     this.db = db;
     this.store = store;
@@ -59,6 +62,7 @@ public final class PorteServer implements AutoCloseable {
     this.api = api;
     this.startedFromDefault = startedFromDefault;
     this.metrics = metrics;
+    this.serving = serving;
   }
 
   public static PorteServer start(ServerConfig config) {
@@ -73,11 +77,13 @@ public final class PorteServer implements AutoCloseable {
       metrics.inForce(applied.version().id());
       ConnectionLogStore logStore = new ConnectionLogStore(db, config.connectionLogCapacity());
       PolicyInForce live = PolicyInForce.of(applied);
-      Backend backend = new Backend(store, live, logStore, metrics, token, config.clock());
+      ServingStatus serving = new ServingStatus();
+      Backend backend = new Backend(store, live, logStore, metrics, serving, token, config.clock());
       ApiServer api = ApiServer.start(backend, config.console().host(), config.console().port());
       AsyncConnectionLog writer = new AsyncConnectionLog(logStore::recordAll, QUEUE_CAPACITY, metrics::connectionDropped);
       return new PorteServer(
-          config, db, store, live, writer, new MeteredConnectionLog(writer, metrics), token, api, fromDefault, metrics);
+          config, db, store, live, writer, new MeteredConnectionLog(writer, metrics), token, api, fromDefault, metrics,
+          serving);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -88,6 +94,11 @@ public final class PorteServer implements AutoCloseable {
   public URI url() {
     ConsoleAddress bound = new ConsoleAddress(config.console().host(), api.port());
     return URI.create("http://" + bound + "/");
+  }
+
+  /** Where the served gateway says what it could not listen on, for the health check and the console. */
+  public ServingStatus serving() {
+    return serving;
   }
 
   /** The meters behind {@code /metrics}; the served gateway adds its gauges here. */

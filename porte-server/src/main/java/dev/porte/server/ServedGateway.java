@@ -41,6 +41,7 @@ public final class ServedGateway implements AutoCloseable {
     // Alert on it: a service whose port another program holds is not served until a reload finds it free.
     server.metrics().gauge(ServerMetrics.UNSERVED_LISTENERS, "Service addresses the gateway could not listen on",
         () -> gateway.notServed().size());
+    server.serving().attach(gateway::unserved);
     server.policyInForce().onChange(served.reload);
     return served;
   }
@@ -67,6 +68,7 @@ public final class ServedGateway implements AutoCloseable {
   @Override
   public void close() {
     server.policyInForce().removeListener(reload);
+    server.serving().detach();
     gateway.close();
   }
 }

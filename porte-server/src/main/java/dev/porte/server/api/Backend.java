@@ -6,6 +6,9 @@ import dev.porte.server.store.ConnectionLogStore;
 import dev.porte.server.store.PolicyStore;
 import java.time.Clock;
 
-/** What the API serves from: the store, the policy in force, the connection log and the meters. */
-public record Backend(
-    PolicyStore store, PolicyInForce live, ConnectionLogStore connections, ServerMetrics metrics, AccessToken token, Clock clock) {}
+/**
+ * What the API serves from: the store, the policy in force, the connection log, the meters and
+ * what the gateway could not listen on.
+ */
+public record Backend(PolicyStore store, PolicyInForce live, ConnectionLogStore connections, ServerMetrics metrics,
+    ServingStatus serving, AccessToken token, Clock clock) {}

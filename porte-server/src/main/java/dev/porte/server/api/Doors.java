@@ -12,6 +12,7 @@ import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.Rule;
 import dev.porte.core.model.ServiceBinding;
+import dev.porte.gateway.Unserved;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,13 +34,20 @@ final class Doors {
 
   private Doors() {}
 
-  static List<Object> of(Policy policy) {
+  /** The doors of {@code policy}; those in {@code unserved} say that no one answers at them. */
+  static List<Object> of(Policy policy, List<Unserved> unserved) {
     Map<String, Door> doors = new TreeMap<>();
     for (ServiceBinding service : policy.services()) {
       for (Protocol protocol : service.protocols()) {
         Door door = doors.computeIfAbsent(key(protocol, service.port()), k -> new Door(protocol, service.port()));
         door.service = service.backend();
         door.proxy = service.proxy() == ProxyHeader.NONE ? null : service.proxy().toString();
+      }
+    }
+    for (Unserved u : unserved) {
+      Door door = doors.get(key(u.protocol(), u.servicePort()));
+      if (door != null) {
+        door.notServed.add(u.address() + ": " + u.reason());
       }
     }
     for (Rule rule : policy.rules(Direction.INBOUND)) {
@@ -76,6 +84,8 @@ final class Doors {
     String service;
     /** The PROXY protocol header sent to the backend ({@code v1}, {@code v2}), or null for none. */
     String proxy;
+    /** The addresses the gateway could not listen on for this door, with why. */
+    final List<String> notServed = new ArrayList<>();
 
     Door(Protocol protocol, int port) {
       this.protocol = protocol;
@@ -95,6 +105,7 @@ final class Doors {
       json.put("protocol", protocol.toString());
       json.put("service", service);
       json.put("proxy", proxy);
+      json.put("notServed", notServed);
       json.put("inbound", anyone.open().action().toString());
       json.put("decidedBy", anyone.open().decidedBy());
       json.put("openTo", anyone.admitted() ? List.of("anyone") : openTo);

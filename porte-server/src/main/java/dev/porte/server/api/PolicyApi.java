@@ -47,7 +47,8 @@ final class PolicyApi {
 
   private void current(Context ctx) {
     PolicyInForce.Snapshot now = backend.live().now();
-    ctx.json(Views.current(now.applied(), now.policy(), Policies.linter().lint(now.policy())));
+    ctx.json(Views.current(now.applied(), now.policy(), Policies.linter().lint(now.policy()),
+        backend.serving().unserved()));
   }
 
   private void versions(Context ctx) {

@@ -18,6 +18,7 @@ import dev.porte.core.policy.Policies;
 import dev.porte.core.policy.PortSpecs;
 import dev.porte.core.registry.PortLookup;
 import dev.porte.core.registry.PortReport;
+import dev.porte.gateway.Unserved;
 import dev.porte.server.PolicyInForce;
 import dev.porte.server.connections.ConnectionEvent;
 import dev.porte.server.connections.ConnectionQuery;
@@ -53,12 +54,13 @@ final class QueryApi {
   private void health(Context ctx) {
     Map<String, Object> json = new LinkedHashMap<>();
     // Degraded, not down: the API answers and the other doors are served, but a service's port is
-    // held by another program (the gateway's log and NOT SERVED lines say which).
-    int unserved = backend.metrics().unservedListeners();
-    json.put("status", unserved == 0 ? "ok" : "degraded");
+    // held by another program ("unserved" says which, as the gateway's log does).
+    List<String> unserved = backend.serving().unserved().stream().map(Unserved::text).toList();
+    json.put("status", unserved.isEmpty() ? "ok" : "degraded");
     json.put("time", backend.clock().instant().toString());
     json.put("policyVersion", backend.live().now().applied().version().id());
-    json.put("unservedListeners", unserved);
+    json.put("unservedListeners", unserved.size());
+    json.put("unserved", unserved);
     ctx.json(json);
   }
 

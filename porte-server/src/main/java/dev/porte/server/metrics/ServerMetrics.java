@@ -39,14 +39,8 @@ public final class ServerMetrics {
         .register(registry);
   }
 
-  /** The gauge of service addresses the gateway could not listen on; {@code /api/health} reads it too. */
+  /** The gauge of service addresses the gateway could not listen on: alert on it above 0. */
   public static final String UNSERVED_LISTENERS = "porte.listeners.unserved";
-
-  /** Service addresses the gateway could not listen on now; 0 when no gateway runs. */
-  public int unservedListeners() {
-    Gauge gauge = registry.find(UNSERVED_LISTENERS).gauge();
-    return gauge == null ? 0 : (int) gauge.value();
-  }
 
   /** A value read at each scrape, such as the gateway's open connections. */
   public void gauge(String name, String description, java.util.function.Supplier<Number> value) {

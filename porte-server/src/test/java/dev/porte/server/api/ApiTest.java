@@ -67,6 +67,7 @@ class ApiTest {
     assertThat(health.json().get("time").asString()).isEqualTo("2026-11-24T03:00:00Z");
     assertThat(health.json().get("policyVersion").asLong()).isEqualTo(1);
     assertThat(health.json().get("unservedListeners").asInt()).as("no gateway runs in this test").isZero();
+    assertThat(health.json().get("unserved")).isEmpty();
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.porte.server.PorteServer;
 import dev.porte.server.ServerConfig;
 import dev.porte.server.store.StoreLocation;
 import java.io.File;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -142,6 +144,23 @@ final class ConsoleIT {
     browser.get(server.url().toString());
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"), "serves 127.0.0.1:8080 (PROXY v2 header)"));
     assertThat(text("doors")).contains("serves 127.0.0.1:2222").doesNotContain("2222 (PROXY");
+  }
+
+  @Test
+  void aDoorWhosePortAnotherProgramHoldsSaysItIsNotServed() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        WebBehindGateway web = new WebBehindGateway(server, service -> service == 81 ? taken.getLocalPort() : 0)) {
+      Map<String, String> auth = Map.of("Authorization", "Bearer " + server.token().value());
+      Http.Answer proposed = http.post("/api/policy/versions", Http.json(Map.of("text", web.policy(81, true), "message", "81 is held")), auth);
+      assertThat(proposed.status()).as(proposed.body()).isEqualTo(201);
+      assertThat(http.post("/api/policy/versions/2/apply", null, auth).status()).isEqualTo(200);
+
+      browser.get(server.url().toString());
+      String notServed = "NOT SERVED: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ";
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"), notServed));
+      assertThat(browser.findElements(By.cssSelector(".door.unserved"))).hasSize(1);
+      assertThat(browser.findElement(By.cssSelector(".door.unserved .door-port")).getText()).isEqualTo("81/tcp");
+    }
   }
 
   @Test

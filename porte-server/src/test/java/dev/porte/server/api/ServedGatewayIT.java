@@ -114,14 +114,30 @@ class ServedGatewayIT {
       JsonNode degraded = ownHttp.get("/api/health").json();
       assertThat(degraded.get("status").asString()).isEqualTo("degraded");
       assertThat(degraded.get("unservedListeners").asInt()).isEqualTo(1);
+      assertThat(degraded.get("unserved").get(0).asString()).startsWith("81/tcp on 127.0.0.1:" + port + ": ")
+          .contains("in use");
+      JsonNode door = door(ownHttp.get("/api/policy").json(), 81);
+      assertThat(door.get("notServed")).hasSize(1);
+      assertThat(door.get("notServed").get(0).asString()).startsWith("127.0.0.1:" + port + ": ").contains("in use");
 
       taken.close();
       apply(ownHttp, ownAuth, behind.policy(81, true) + "# again, now that the port is free\n", "try 81 again");
       assertThat(ownHttp.get("/metrics").body()).contains("porte_listeners_unserved 0.0");
       assertThat(ownHttp.get("/api/health").json().get("status").asString()).isEqualTo("ok");
+      assertThat(door(ownHttp.get("/api/policy").json(), 81).get("notServed")).isEmpty();
       assertThat(behind.fetch(81)).contains(WebBehindGateway.PAGE);
     } finally {
       taken.close();
     }
+  }
+
+  /** The door for TCP {@code port} in a {@code GET /api/policy} answer. */
+  private static JsonNode door(JsonNode current, int port) {
+    for (JsonNode door : current.get("policy").get("doors")) {
+      if (door.get("port").asInt() == port && door.get("protocol").asString().equals("tcp")) {
+        return door;
+      }
+    }
+    throw new AssertionError("no door " + port + "/tcp in " + current.get("policy").get("doors"));
   }
 }
