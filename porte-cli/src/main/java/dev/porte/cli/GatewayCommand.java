@@ -10,6 +10,7 @@ import dev.porte.core.policy.Policies;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
 import dev.porte.gateway.PolicyReloader;
+import dev.porte.gateway.Unserved;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,10 +96,13 @@ final class GatewayCommand implements Callable<Integer> {
       if (!gateway.servesAnything()) {
         // As HAProxy and nginx do when no listener binds: a gateway with no door open would run
         // for nothing, and a service manager would take it for healthy.
-        List<String> failed = gateway.notServed();
+        List<Unserved> failed = gateway.unserved();
+        boolean refused = failed.stream().allMatch(u -> u.reason().contains("Permission denied"));
+        String them = failed.size() == 1 ? "it" : "them";
         throw new PorteException(ErrorCode.PORT_UNAVAILABLE, "cannot listen on any service port: "
-            + String.join("; ", failed) + " (stop what holds " + (failed.size() == 1 ? "it" : "them")
-            + ", or move porte's ports with --port-offset or --listen)");
+            + failed.stream().map(Unserved::text).collect(Collectors.joining("; "))
+            + (refused ? " (run as root or grant CAP_NET_BIND_SERVICE, " : " (stop what holds " + them + ", ")
+            + "or move porte's ports with --port-offset or --listen)");
       }
       if (reloader != null) {
         reloader.watch(Duration.ofSeconds(2));

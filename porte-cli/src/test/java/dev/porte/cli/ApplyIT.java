@@ -31,7 +31,7 @@ class ApplyIT {
 
   record Run(int exit, String out, String err) {}
 
-  private static Run exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+  static Run exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     Path out = Files.createTempFile("porte-it", ".out");

@@ -2,6 +2,7 @@ package dev.porte.gateway;
 
 import dev.porte.core.engine.ConnectionVerdict;
 import dev.porte.core.model.Policy;
+import dev.porte.core.model.Port;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ServiceBinding;
 import io.netty.bootstrap.Bootstrap;
@@ -57,7 +58,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final ConnectionTracker tracker;
   private final IdleSweeper idle;
-  private final boolean mayBindLowPorts = Privileges.mayBindLowPorts();
+  private final Privileges privileges = Privileges.ofThisProcess();
   private final Map<Key, Listener> listeners = new LinkedHashMap<>();
   private volatile PolicySnapshot snapshot;
   private boolean closed;
@@ -232,13 +233,17 @@ public final class Gateway implements AutoCloseable {
 
   private int listenPort(int servicePort) {
     int port = config.listenPort(servicePort);
-    if (port > 0 && port < 1024 && !mayBindLowPorts) {
-      int shifted = port + UNPRIVILEGED_SHIFT;
-      LOG.warn("port {} is privileged and porte is not root: listening on {} instead (use --port-offset to choose)",
-          port, shifted);
-      return shifted;
+    if (privileges.mayBind(port)) {
+      return port;
     }
-    return port;
+    int shifted = port + UNPRIVILEGED_SHIFT;
+    if (shifted > Port.MAX || !privileges.mayBind(shifted)) {
+      return port; // no unprivileged stand-in: the bind fails and says why
+    }
+    LOG.warn("port {} is privileged here (below {}) and porte lacks CAP_NET_BIND_SERVICE: listening on {} instead "
+        + "(run as root, grant the capability, or choose with --port-offset)", port, privileges.unprivilegedPortStart(),
+        shifted);
+    return shifted;
   }
 
   /** Called once per admitted connection when its client channel has closed. */
