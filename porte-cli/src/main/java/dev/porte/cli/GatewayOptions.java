@@ -34,8 +34,13 @@ final class GatewayOptions {
   int maxConnections;
 
   @Option(names = "--max-per-source", paramLabel = "N", defaultValue = "1000",
-      description = "Concurrent connections from one client address. Default: ${DEFAULT-VALUE}.")
+      description = "Concurrent connections from one client address (and UDP sessions). Default: ${DEFAULT-VALUE}.")
   int maxPerSource;
+
+  @Option(names = "--max-udp-sessions", paramLabel = "N", defaultValue = "10000",
+      description = "Concurrent UDP sessions (client address and port) in all; --max-per-source caps them per client "
+          + "address too. Datagrams that would open one more are dropped and counted. Default: ${DEFAULT-VALUE}.")
+  int maxUdpSessions;
 
   @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
       description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
@@ -79,6 +84,7 @@ final class GatewayOptions {
           .portOffset(portOffset)
           .maxConnections(maxConnections)
           .maxConnectionsPerSource(maxPerSource)
+          .maxUdpSessions(maxUdpSessions)
           .idleTimeout(Duration.ofSeconds(idleSeconds))
           .clientAlias(alias)
           .ioThreads(ioThreads);

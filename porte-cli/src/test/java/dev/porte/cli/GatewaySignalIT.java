@@ -104,7 +104,7 @@ class GatewaySignalIT {
   }
 
   /** A backend that echoes what each connection sends, on a thread per connection. */
-  private static ServerSocket echoBackend() throws IOException {
+  static ServerSocket echoBackend() throws IOException {
     ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(() -> {
       while (!echo.isClosed()) {
@@ -129,7 +129,7 @@ class GatewaySignalIT {
     return echo;
   }
 
-  private static String exchange(Socket s, String text) throws IOException {
+  static String exchange(Socket s, String text) throws IOException {
     s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
     return new String(s.getInputStream().readNBytes(text.length()), StandardCharsets.US_ASCII);
   }

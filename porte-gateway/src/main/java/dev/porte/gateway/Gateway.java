@@ -57,6 +57,9 @@ public final class Gateway implements AutoCloseable {
   private final EventLoopGroup workers;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final ConnectionTracker tracker;
+  private final AcceptFailures acceptFailures = new AcceptFailures();
+  /** The UDP sessions' slots, under their own caps; the relays of every UDP listener share it. */
+  private final ConnectionTracker udpTracker;
   private final IdleSweeper idle;
   private final Privileges privileges = Privileges.ofThisProcess();
   private final Map<Key, Listener> listeners = new LinkedHashMap<>();
@@ -83,6 +86,7 @@ public final class Gateway implements AutoCloseable {
     this.config = config;
     this.snapshot = PolicySnapshot.of(policy);
     this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
+    this.udpTracker = new ConnectionTracker(config.maxUdpSessions(), config.maxConnectionsPerSource());
     this.idle = new IdleSweeper(config.idleTimeout().toMillis(), config.ticker());
     // On NIO one thread accepts and the I/O threads relay: a shared group starved the accept loop
     // under a thousand busy connections (the soak test caught it). On io_uring and epoll each I/O thread
@@ -96,6 +100,10 @@ public final class Gateway implements AutoCloseable {
     Gateway gateway = new Gateway(policy, config);
     LOG.info("gateway starting on the {} transport with {} ({} replies)", gateway.transport.name,
         policy.source(), policy.replies());
+    String shortfall = FileDescriptors.shortfall(config, FileDescriptors.limit(), FileDescriptors.open());
+    if (shortfall != null) {
+      LOG.warn(shortfall);
+    }
     synchronized (gateway) {
       gateway.reconcile();
     }
@@ -194,7 +202,7 @@ public final class Gateway implements AutoCloseable {
         // The admission handler is the whole pipeline of a new connection (it is sharable), so no
         // initializer has to add it and remove itself per connection.
         TcpAcceptors.Bound bound = TcpAcceptors.bind(transport, boss == null ? workers : boss, workers, address,
-            new AdmissionHandler(this, key.servicePort));
+            new AdmissionHandler(this, key.servicePort), acceptFailures);
         if (bound.ok()) {
           channels.addAll(bound.channels());
           listening(bound.channels().get(0), key, service);
@@ -284,6 +292,10 @@ public final class Gateway implements AutoCloseable {
 
   ConnectionTracker tracker() {
     return tracker;
+  }
+
+  ConnectionTracker udpTracker() {
+    return udpTracker;
   }
 
   IdleSweeper idle() {

@@ -37,6 +37,7 @@ public final class GatewayConfig {
   private final Duration udpIdleTimeout;
   private final int maxConnections;
   private final int maxConnectionsPerSource;
+  private final int maxUdpSessions;
   private final Map<IpAddress, IpAddress> clientAliases;
   private final LongSupplier ticker;
   private final int ioThreads;
@@ -50,6 +51,7 @@ public final class GatewayConfig {
     this.udpIdleTimeout = b.udpIdleTimeout;
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerSource = b.maxConnectionsPerSource;
+    this.maxUdpSessions = b.maxUdpSessions;
     this.clientAliases = Map.copyOf(b.clientAliases);
     this.ticker = b.ticker;
     this.ioThreads = b.ioThreads;
@@ -91,8 +93,17 @@ public final class GatewayConfig {
     return maxConnections;
   }
 
+  /** Connections one client address may hold; also the UDP sessions it may hold. */
   public int maxConnectionsPerSource() {
     return maxConnectionsPerSource;
+  }
+
+  /**
+   * UDP sessions in all. Each holds a socket towards the backend, so without a cap a client
+   * sending from many source ports would take every file descriptor, TCP's too.
+   */
+  public int maxUdpSessions() {
+    return maxUdpSessions;
   }
 
   /** The address a client is judged by: its alias when it has one, else itself. */
@@ -123,6 +134,7 @@ public final class GatewayConfig {
     private Duration udpIdleTimeout = Duration.ofSeconds(60);
     private int maxConnections = 50_000;
     private int maxConnectionsPerSource = 1_000;
+    private int maxUdpSessions = 10_000;
     private Map<IpAddress, IpAddress> clientAliases = Map.of();
     private LongSupplier ticker = System::nanoTime;
     private int ioThreads;
@@ -182,6 +194,11 @@ public final class GatewayConfig {
 
     public Builder maxConnectionsPerSource(int value) {
       this.maxConnectionsPerSource = atLeastOne("max connections per source", value);
+      return this;
+    }
+
+    public Builder maxUdpSessions(int value) {
+      this.maxUdpSessions = atLeastOne("max UDP sessions", value);
       return this;
     }
 

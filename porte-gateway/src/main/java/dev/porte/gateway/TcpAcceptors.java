@@ -57,10 +57,14 @@ final class TcpAcceptors {
     return allocator;
   }
 
+  /**
+   * Binds {@code address}; each connection it accepts starts with {@code childHandler}, and a
+   * failed accept goes to {@code acceptFailures}.
+   */
   static Bound bind(Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup, SocketAddress address,
-      ChannelHandler childHandler) {
+      ChannelHandler childHandler, ChannelHandler acceptFailures) {
     if (!transport.sharesPorts()) {
-      ChannelFuture f = bootstrap(transport, acceptGroup, ioGroup, childHandler, false).bind(address).awaitUninterruptibly();
+      ChannelFuture f = bootstrap(transport, acceptGroup, ioGroup, childHandler, acceptFailures, false).bind(address).awaitUninterruptibly();
       return f.isSuccess() ? new Bound(List.of(f.channel()), null) : new Bound(List.of(), f.cause());
     }
     IOException taken = heldByAnother(address);
@@ -71,7 +75,7 @@ final class TcpAcceptors {
     SocketAddress next = address;
     for (EventExecutor executor : ioGroup) {
       EventLoop loop = (EventLoop) executor;
-      ChannelFuture f = bootstrap(transport, loop, loop, childHandler, true).bind(next).awaitUninterruptibly();
+      ChannelFuture f = bootstrap(transport, loop, loop, childHandler, acceptFailures, true).bind(next).awaitUninterruptibly();
       if (!f.isSuccess()) {
         bound.forEach(ch -> ch.close().awaitUninterruptibly());
         return new Bound(List.of(), f.cause());
@@ -109,7 +113,7 @@ final class TcpAcceptors {
   }
 
   private static ServerBootstrap bootstrap(Transport transport, EventLoopGroup parent, EventLoopGroup child,
-      ChannelHandler childHandler, boolean reusePort) {
+      ChannelHandler childHandler, ChannelHandler acceptFailures, boolean reusePort) {
     ServerBootstrap b = new ServerBootstrap()
         .group(parent, child)
         .channel(transport.server)
@@ -120,6 +124,7 @@ final class TcpAcceptors {
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, Relay.READS)
         .childOption(ChannelOption.ALLOCATOR, RelayBuffers.ALLOCATOR)
+        .handler(acceptFailures)
         .childHandler(childHandler);
     if (reusePort) {
       b.option(UnixChannelOption.SO_REUSEPORT, true)

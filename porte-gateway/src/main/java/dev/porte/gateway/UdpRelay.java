@@ -37,8 +37,12 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
 
   private final Gateway gateway;
   private final int servicePort;
+  private static final long LIMIT_LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   private final Map<InetSocketAddress, UdpSession> sessions = new HashMap<>();
   private Channel listener;
+  /** When a session cap was last logged (System.nanoTime), 0 for never. */
+  private long lastLimitLog;
 
   UdpRelay(Gateway gateway, int servicePort) {
     this.gateway = gateway;
@@ -80,9 +84,15 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     int n = packet.content().readableBytes();
     gateway.metrics().bytesIn(n);
     if (session == null) {
+      ConnectionTracker.Refusal refusal = gateway.udpTracker().tryAcquire(source);
+      if (refusal != null) {
+        limited(refusal, sender);
+        packet.release();
+        return;
+      }
       gateway.metrics().decided(verdict.flow(), verdict.open());
       ConnectionLog.decision(sender, source, judged, verdict);
-      session = open(ctx, sender, service, snapshot.backend(service), verdict);
+      session = open(ctx, sender, source, service, snapshot.backend(service), verdict);
     }
     session.verdict = verdict;
     session.lastSeen = gateway.config().ticker().getAsLong();
@@ -101,9 +111,26 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private UdpSession open(ChannelHandlerContext ctx, InetSocketAddress client, ServiceBinding service,
+  /**
+   * A new client over a session cap: its datagram is dropped and counted. Said in the log once a
+   * minute per listener at most, as a flood of datagrams must not become a flood of log lines.
+   */
+  private void limited(ConnectionTracker.Refusal refusal, InetSocketAddress sender) {
+    gateway.metrics().onLimited();
+    long now = System.nanoTime();
+    if (lastLimitLog == 0 || now - lastLimitLog >= LIMIT_LOG_PERIOD_NANOS) {
+      lastLimitLog = now;
+      String which = refusal == ConnectionTracker.Refusal.GLOBAL ? "the UDP session limit" : "the per-source UDP session limit";
+      LOG.warn("udp {}/udp: a datagram from {} opens no session: {} ({}) is reached; such datagrams are dropped "
+          + "and counted as limited", servicePort, ConnectionLog.text(sender), which, gateway.udpTracker().limit(refusal));
+    } else {
+      LOG.debug("udp {}/udp: datagram from {} dropped: session limit", servicePort, sender);
+    }
+  }
+
+  private UdpSession open(ChannelHandlerContext ctx, InetSocketAddress client, IpAddress source, ServiceBinding service,
       InetSocketAddress backend, ConnectionVerdict verdict) {
-    UdpSession session = new UdpSession(client, verdict, gateway.config().ticker().getAsLong());
+    UdpSession session = new UdpSession(client, source, verdict, gateway.config().ticker().getAsLong());
     Bootstrap bootstrap = new Bootstrap()
         .group(ctx.channel().eventLoop())
         .channel(gateway.transport().datagram)
@@ -173,6 +200,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
 
   private void close(UdpSession s, String reason) {
     sessions.remove(s.client);
+    gateway.udpTracker().release(s.source);
     s.channel.close();
     ConnectionLog.close(s.client, servicePort + "/udp", s.verdict.open().decidedBy(), s.bytesIn, s.bytesOut,
         TimeUnit.NANOSECONDS.toMillis(gateway.config().ticker().getAsLong() - s.started), reason);
@@ -194,6 +222,8 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
   /** One client address and port and its socket towards the backend. Event-loop confined. */
   static final class UdpSession {
     final InetSocketAddress client;
+    /** The client's address as the caps count it. */
+    final IpAddress source;
     final long started;
     ConnectionVerdict verdict;
     long lastSeen;
@@ -202,8 +232,9 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     ChannelFuture ready;
     Channel channel;
 
-    UdpSession(InetSocketAddress client, ConnectionVerdict verdict, long now) {
+    UdpSession(InetSocketAddress client, IpAddress source, ConnectionVerdict verdict, long now) {
       this.client = client;
+      this.source = source;
       this.verdict = verdict;
       this.started = now;
       this.lastSeen = now;

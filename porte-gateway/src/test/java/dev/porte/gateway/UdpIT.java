@@ -1,5 +1,6 @@
 package dev.porte.gateway;
 
+import static dev.porte.gateway.Fixtures.CIRCLE;
 import static dev.porte.gateway.Fixtures.CIRCLE_LOCAL;
 import static dev.porte.gateway.Fixtures.DIAMOND_LOCAL;
 import static dev.porte.gateway.Fixtures.config;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.Protocol;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -17,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +89,45 @@ class UdpIT {
           .hasMessageContaining("timed out");
       await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(echo.received).hasValue(1));
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.metrics().repliesBlocked() == 1);
+    }
+  }
+
+  /**
+   * Each session holds a socket, so sessions are capped: beyond the cap a new client's datagrams
+   * are dropped and counted, the sessions already open carry on, and a slot freed by idle expiry
+   * serves the next client. The per-source cap counts the ports of one address.
+   */
+  @Test
+  void sessionsAreCappedInAllAndPerSource() throws IOException {
+    AtomicLong now = new AtomicLong();
+    try (TestBackends.UdpEcho echo = new TestBackends.UdpEcho(InetAddress.getLoopbackAddress());
+        Gateway gateway = Gateway.start(policy(policyFor(echo.port(), "")),
+            config().ticker(now::get).udpIdleTimeout(Duration.ofSeconds(30)).maxUdpSessions(3).maxConnectionsPerSource(2)
+                .clientAlias(Map.of(IpAddress.parse(CIRCLE_LOCAL), CIRCLE, IpAddress.parse("127.0.0.4"), IpAddress.parse("198.51.100.9")))
+                .build());
+        DatagramSocket a1 = client(CIRCLE_LOCAL);
+        DatagramSocket a2 = client(CIRCLE_LOCAL);
+        DatagramSocket a3 = client(CIRCLE_LOCAL);
+        DatagramSocket b1 = client("127.0.0.4");
+        DatagramSocket b2 = client("127.0.0.4")) {
+      InetSocketAddress at = gateway.address(Protocol.UDP, 53);
+      assertThat(exchange(a1, at, "a1")).isEqualTo("a1");
+      assertThat(exchange(a2, at, "a2")).isEqualTo("a2");
+      assertThatThrownBy(() -> exchange(a3, at, "a3")).as("a third port of one address: over the per-source cap")
+          .isInstanceOf(SocketTimeoutException.class);
+      assertThat(exchange(b1, at, "b1")).as("another address has its own share").isEqualTo("b1");
+      assertThatThrownBy(() -> exchange(b2, at, "b2")).as("three sessions: over the cap in all")
+          .isInstanceOf(SocketTimeoutException.class);
+      assertThat(gateway.udpSessions()).isEqualTo(3);
+      assertThat(gateway.metrics().limited()).isEqualTo(2);
+      assertThat(echo.received).as("the dropped datagrams never reached the service").hasValue(3);
+      assertThat(exchange(a1, at, "a1 again")).as("open sessions carry on").isEqualTo("a1 again");
+
+      now.addAndGet(Duration.ofSeconds(30).toNanos());
+      gateway.sweepUdp();
+      assertThat(gateway.udpSessions()).isZero();
+      assertThat(exchange(a3, at, "a3 now")).as("slots freed by expiry serve new clients").isEqualTo("a3 now");
+      assertThat(exchange(b2, at, "b2 now")).isEqualTo("b2 now");
     }
   }
 }

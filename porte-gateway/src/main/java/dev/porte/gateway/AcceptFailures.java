@@ -1,0 +1,48 @@
+package dev.porte.gateway;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening socket's failed accept, most often "Too many open files": said in one line that names
+ * the listener and the remedy (at most every ten seconds per gateway, as it repeats while the limit
+ * holds), and accepting pauses for a second, as Netty's own acceptor would, so that a full
+ * descriptor table does not become a busy loop. The clients meanwhile wait in the backlog and are
+ * taken once descriptors are free. Netty's default for an exception nobody handles is a warning with
+ * a stack trace that reads like a bug; this is the handler it asks for. Sharable: its one field is
+ * atomic.
+ */
+@Sharable
+final class AcceptFailures extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(AcceptFailures.class);
+  static final long PAUSE_MILLIS = 1000;
+  private static final long LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_PERIOD_NANOS);
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    long now = System.nanoTime();
+    long last = lastLogged.get();
+    if (now - last >= LOG_PERIOD_NANOS && lastLogged.compareAndSet(last, now)) {
+      String message = String.valueOf(cause.getMessage());
+      boolean descriptors = message.contains("Too many open files");
+      LOG.warn("cannot accept new connections on {}: {}{}; trying again in {} ms", ConnectionLog.text(ctx.channel().localAddress()),
+          message, descriptors ? " (open-file limit " + FileDescriptors.limit() + ": raise it with ulimit -n or systemd "
+              + "LimitNOFILE=, or lower --max-connections)" : "", PAUSE_MILLIS);
+    }
+    if (ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(false);
+      ctx.executor().schedule(() -> {
+        if (ctx.channel().isOpen()) {
+          ctx.channel().config().setAutoRead(true);
+        }
+      }, PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+}
