@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 final class GatewayOptions {
   /** What the drain may take at most: the JVM waits {@link ShutdownSignal#GRACE} (30 s) for the whole stop. */
   static final int MAX_DRAIN_SECONDS = 25;
+  /** The longest timeout an option takes: a day. */
+  static final int MAX_TIMEOUT_SECONDS = 86_400;
 
   @Option(names = "--listen", paramLabel = "ADDR",
       description = "Address to listen on (repeatable). Default: every address (:: dual-stack), or 127.0.0.1 for the built-in example.")
@@ -45,6 +47,14 @@ final class GatewayOptions {
   @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
       description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
   int idleSeconds;
+
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "5",
+      description = "Give a backend this long to accept a connection before the client's is closed. Default: ${DEFAULT-VALUE}.")
+  int connectSeconds;
+
+  @Option(names = "--udp-idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "End a UDP session idle this long. Default: ${DEFAULT-VALUE}.")
+  int udpIdleSeconds;
 
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
       description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
@@ -85,12 +95,23 @@ final class GatewayOptions {
           .maxConnections(maxConnections)
           .maxConnectionsPerSource(maxPerSource)
           .maxUdpSessions(maxUdpSessions)
-          .idleTimeout(Duration.ofSeconds(idleSeconds))
+          .idleTimeout(seconds("--idle-timeout", idleSeconds))
+          .connectTimeout(seconds("--connect-timeout", connectSeconds))
+          .udpIdleTimeout(seconds("--udp-idle-timeout", udpIdleSeconds))
           .clientAlias(alias)
           .ioThreads(ioThreads);
     } catch (IllegalArgumentException e) {
       throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
     }
+  }
+
+  /** A timeout option's value, checked: at least a second, at most a day. */
+  private static Duration seconds(String option, int value) {
+    if (value < 1 || value > MAX_TIMEOUT_SECONDS) {
+      throw new PorteException(ErrorCode.USAGE, option + " " + value + " is out of range (valid: 1-" + MAX_TIMEOUT_SECONDS
+          + " seconds)");
+    }
+    return Duration.ofSeconds(value);
   }
 
   /** The drain asked for, checked: a bad value is a usage error before anything starts. */

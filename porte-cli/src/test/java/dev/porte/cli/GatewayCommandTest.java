@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code porte gateway} in-process: it serves a real policy file, and refuses bad input with exit 2. */
@@ -144,6 +146,14 @@ class GatewayCommandTest {
     assertThat(result.err()).contains("--drain 99 is out of range (valid: 0-25 seconds)");
     assertThat(Duration.ofSeconds(GatewayOptions.MAX_DRAIN_SECONDS)).as("the exit must outlast the longest drain")
         .isLessThan(ShutdownSignal.GRACE.minusSeconds(4));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"--idle-timeout, 0", "--connect-timeout, -3", "--udp-idle-timeout, 86401"})
+  void aTimeoutOutOfRangeIsAUsageErrorThatNamesIt(String option, String value) throws IOException {
+    Cli result = gatewayWith(option, value);
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err().strip()).isEqualTo("porte: " + option + " " + value + " is out of range (valid: 1-86400 seconds)");
   }
 
   @Test

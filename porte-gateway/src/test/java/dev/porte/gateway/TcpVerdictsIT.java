@@ -21,6 +21,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,54 @@ class TcpVerdictsIT {
           .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + closedPort).contains("unreachable")));
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
     } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  /**
+   * A backend that never answers the handshake: a listener that accepts nothing, whose accept
+   * queue is full, so the kernel drops further SYNs. The client's connection is closed once the
+   * connect timeout has passed, not held for the kernel's two minutes of SYN retries.
+   */
+  @Test
+  void aBackendThatNeverAnswersIsGivenUpAfterTheConnectTimeout() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    List<Socket> queued = new ArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      // A backlog of 1 holds two finished handshakes; the third connect waits for an accept that
+      // never comes. Fill it until a connect times out.
+      while (queued.size() < 8) {
+        Socket s = new Socket();
+        try {
+          s.connect(silent.getLocalSocketAddress(), 300);
+          queued.add(s);
+        } catch (java.net.SocketTimeoutException full) {
+          s.close();
+          break;
+        }
+      }
+      assertThat(queued.size()).as("the accept queue filled").isBetween(1, 7);
+      gateway = Gateway.start(policy("inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:" + silent.getLocalPort()
+          + " }\n"), config().connectTimeout(Duration.ofMillis(800)).build());
+      long start = System.nanoTime();
+      try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(GET);
+        assertThat(s.getInputStream().read()).as("closed without a byte").isEqualTo(-1);
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
+      await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lines.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + silent.getLocalPort()).contains("unreachable")
+              .contains("timed out")));
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+    } finally {
+      for (Socket s : queued) {
+        s.close();
+      }
       logger.detachAppender(lines);
     }
   }
