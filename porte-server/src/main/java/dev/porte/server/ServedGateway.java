@@ -41,6 +41,10 @@ public final class ServedGateway implements AutoCloseable {
     // Alert on it: a service whose port another program holds is not served until a reload finds it free.
     server.metrics().gauge(ServerMetrics.UNSERVED_LISTENERS, "Service addresses the gateway could not listen on",
         () -> gateway.notServed().size());
+    // Admitted by the policy, refused by --max-connections, --max-per-source or --max-udp-sessions:
+    // not decided connections, so not in the connection log.
+    server.metrics().counter("porte.connections.limited", "Connections and UDP sessions refused by a connection cap",
+        () -> gateway.metrics().limited());
     server.serving().attach(gateway::unserved);
     server.policyInForce().onChange(served.reload);
     return served;

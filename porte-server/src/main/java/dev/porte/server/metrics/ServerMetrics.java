@@ -3,6 +3,7 @@ package dev.porte.server.metrics;
 import dev.porte.core.model.Action;
 import dev.porte.server.connections.ConnectionEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,6 +42,11 @@ public final class ServerMetrics {
 
   /** The gauge of service addresses the gateway could not listen on: alert on it above 0. */
   public static final String UNSERVED_LISTENERS = "porte.listeners.unserved";
+
+  /** A count kept elsewhere, read at each scrape, such as the gateway's connections refused by a cap. */
+  public void counter(String name, String description, java.util.function.Supplier<Number> count) {
+    FunctionCounter.builder(name, count, c -> c.get().doubleValue()).description(description).register(registry);
+  }
 
   /** A value read at each scrape, such as the gateway's open connections. */
   public void gauge(String name, String description, java.util.function.Supplier<Number> value) {

@@ -9,7 +9,10 @@ import dev.porte.server.PorteServer;
 import dev.porte.server.ServerConfig;
 import dev.porte.server.store.StoreLocation;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,6 +131,32 @@ class ServedGatewayIT {
       assertThat(behind.fetch(81)).contains(WebBehindGateway.PAGE);
     } finally {
       taken.close();
+    }
+  }
+
+  @Test
+  void aConnectionOverACapIsCountedInTheMetrics() throws Exception {
+    try (PorteServer own = PorteServer.start(new ServerConfig(new ConsoleAddress("127.0.0.1", 0),
+            StoreLocation.sqlite(dir.resolve("own.db")), dir.resolve("own-state"), Clock.systemUTC(), 100));
+        WebBehindGateway capped = new WebBehindGateway(own, p -> 0, b -> b.maxConnectionsPerSource(1))) {
+      Http ownHttp = new Http(own.url());
+      apply(ownHttp, Map.of("Authorization", "Bearer " + own.token().value(), "X-Porte-Author", "ci"),
+          capped.policy(80, true), "one connection per client");
+      InetSocketAddress door = capped.served.gateway().address(Protocol.TCP, 80);
+      assertThat(ownHttp.get("/metrics").body()).contains("porte_connections_limited_total 0.0");
+      try (Socket held = new Socket()) {
+        held.bind(new InetSocketAddress(WebBehindGateway.CLIENT, 0));
+        held.connect(door, 5000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> capped.served.gateway().openConnections() == 1);
+        String second;
+        try {
+          second = capped.fetch(80);
+        } catch (SocketException reset) {
+          second = ""; // the reset surfaced while reading
+        }
+        assertThat(second).as("a second connection from the same client is refused").isEmpty();
+      }
+      assertThat(ownHttp.get("/metrics").body()).contains("porte_connections_limited_total 1.0");
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
+import java.util.function.UnaryOperator;
 
 /**
  * A real web server behind the gateway that {@code porte serve} runs, and a real client that
@@ -36,6 +37,12 @@ final class WebBehindGateway implements AutoCloseable {
 
   /** {@code listenPort} says where the gateway listens for each service port (0: any free port). */
   WebBehindGateway(PorteServer server, IntUnaryOperator listenPort) throws IOException {
+    this(server, listenPort, UnaryOperator.identity());
+  }
+
+  /** ... with the gateway's settings changed by {@code tune} (its caps, say). */
+  WebBehindGateway(PorteServer server, IntUnaryOperator listenPort, UnaryOperator<GatewayConfig.Builder> tune)
+      throws IOException {
     web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     web.createContext("/", exchange -> {
       requests.incrementAndGet();
@@ -45,10 +52,10 @@ final class WebBehindGateway implements AutoCloseable {
       exchange.close();
     });
     web.start();
-    served = ServedGateway.start(server, GatewayConfig.builder()
+    served = ServedGateway.start(server, tune.apply(GatewayConfig.builder()
         .bind(List.of(InetAddress.getByName("127.0.0.1")))
         .listenPort(listenPort)
-        .clientAlias(Map.of(IpAddress.parse(CLIENT), IpAddress.parse(JUDGED_AS))));
+        .clientAlias(Map.of(IpAddress.parse(CLIENT), IpAddress.parse(JUDGED_AS)))));
   }
 
   /** A policy that serves {@code port} with the web server, and allows it inbound when {@code open}. */
