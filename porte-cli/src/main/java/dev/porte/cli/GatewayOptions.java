@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Where the gateway listens and its limits: shared by {@code porte gateway} and {@code porte serve}. */
@@ -31,18 +32,20 @@ final class GatewayOptions {
       description = "Listen on service port + N (10000 serves 80 on 10080). Default: ${DEFAULT-VALUE}.")
   int portOffset;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
-      description = "Concurrent connections in all. Default: ${DEFAULT-VALUE}.")
-  int maxConnections;
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Concurrent connections in all. Default: as many as the open-file limit holds (two descriptors "
+          + "each, a quarter of them kept for UDP sessions), at most 50000.")
+  @Nullable Integer maxConnections;
 
   @Option(names = "--max-per-source", paramLabel = "N", defaultValue = "1000",
       description = "Concurrent connections from one client address (and UDP sessions). Default: ${DEFAULT-VALUE}.")
   int maxPerSource;
 
-  @Option(names = "--max-udp-sessions", paramLabel = "N", defaultValue = "10000",
+  @Option(names = "--max-udp-sessions", paramLabel = "N",
       description = "Concurrent UDP sessions (client address and port) in all; --max-per-source caps them per client "
-          + "address too. Datagrams that would open one more are dropped and counted. Default: ${DEFAULT-VALUE}.")
-  int maxUdpSessions;
+          + "address too. Datagrams that would open one more are dropped and counted. Default: a quarter of the "
+          + "open-file limit, at most 10000.")
+  @Nullable Integer maxUdpSessions;
 
   @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
       description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
@@ -89,12 +92,17 @@ final class GatewayOptions {
       alias.put(IpAddress.parse(pair.substring(0, eq)), IpAddress.parse(pair.substring(eq + 1)));
     }
     try {
-      return GatewayConfig.builder()
+      GatewayConfig.Builder builder = GatewayConfig.builder();
+      if (maxConnections != null) {
+        builder.maxConnections(maxConnections);
+      }
+      if (maxUdpSessions != null) {
+        builder.maxUdpSessions(maxUdpSessions);
+      }
+      return builder
           .bind(addresses)
           .portOffset(portOffset)
-          .maxConnections(maxConnections)
           .maxConnectionsPerSource(maxPerSource)
-          .maxUdpSessions(maxUdpSessions)
           .idleTimeout(seconds("--idle-timeout", idleSeconds))
           .connectTimeout(seconds("--connect-timeout", connectSeconds))
           .udpIdleTimeout(seconds("--udp-idle-timeout", udpIdleSeconds))

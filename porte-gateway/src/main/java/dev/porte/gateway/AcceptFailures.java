@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,27 +13,26 @@ import org.slf4j.LoggerFactory;
  * holds), and accepting pauses for a second, as Netty's own acceptor would, so that a full
  * descriptor table does not become a busy loop. The clients meanwhile wait in the backlog and are
  * taken once descriptors are free. Netty's default for an exception nobody handles is a warning with
- * a stack trace that reads like a bug; this is the handler it asks for. Sharable: its one field is
- * atomic.
+ * a stack trace that reads like a bug; this is the handler it asks for. Sharable: its throttle is.
  */
 @Sharable
 final class AcceptFailures extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(AcceptFailures.class);
   static final long PAUSE_MILLIS = 1000;
-  private static final long LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_PERIOD_NANOS);
+  private final LogThrottle warnings;
+
+  /** {@code warnings}: shared with the other warnings about running out of descriptors. */
+  AcceptFailures(LogThrottle warnings) {
+    this.warnings = warnings;
+  }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    long now = System.nanoTime();
-    long last = lastLogged.get();
-    if (now - last >= LOG_PERIOD_NANOS && lastLogged.compareAndSet(last, now)) {
+    if (warnings.pass()) {
       String message = String.valueOf(cause.getMessage());
-      boolean descriptors = message.contains("Too many open files");
       LOG.warn("cannot accept new connections on {}: {}{}; trying again in {} ms", ConnectionLog.text(ctx.channel().localAddress()),
-          message, descriptors ? " (open-file limit " + FileDescriptors.limit() + ": raise it with ulimit -n or systemd "
-              + "LimitNOFILE=, or lower --max-connections)" : "", PAUSE_MILLIS);
+          message, FileDescriptors.remedyFor(message), PAUSE_MILLIS);
     }
     if (ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(false);

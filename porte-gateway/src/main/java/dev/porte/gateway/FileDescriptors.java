@@ -13,6 +13,37 @@ import org.jspecify.annotations.Nullable;
 final class FileDescriptors {
   /** Room for what opens after the check: listeners, event loops' rings, a log file rolled over. */
   static final int MARGIN = 64;
+  /** The connection cap when none is given and the open-file limit is no lower. */
+  static final int MAX_CONNECTIONS = 50_000;
+  /** The UDP session cap when none is given and the open-file limit is no lower. */
+  static final int MAX_UDP_SESSIONS = 10_000;
+
+  /** Caps on TCP connections and UDP sessions. */
+  record Caps(int connections, int udpSessions) {}
+
+  /**
+   * The caps when none are given: a quarter of the descriptors left for UDP sessions and the rest
+   * for connections at two each, so that together they fit the limit, up to {@link
+   * #MAX_CONNECTIONS} and {@link #MAX_UDP_SESSIONS}; those where the limit is unknown (-1).
+   */
+  static Caps defaults(long limit, long open) {
+    if (limit < 0) {
+      return new Caps(MAX_CONNECTIONS, MAX_UDP_SESSIONS);
+    }
+    long free = Math.max(0, limit - open - MARGIN);
+    long udp = Math.min(MAX_UDP_SESSIONS, Math.max(1, free / 4));
+    long connections = Math.min(MAX_CONNECTIONS, Math.max(1, (free - udp) / 2));
+    return new Caps((int) connections, (int) udp);
+  }
+
+  /**
+   * What to do about a failure whose message is {@code message}: for "Too many open files", the
+   * limit and how to raise it, in parentheses after a space; else nothing.
+   */
+  static String remedyFor(String message) {
+    return message.contains("Too many open files") ? " (open-file limit " + limit() + ": raise it with ulimit -n or "
+        + "systemd LimitNOFILE=, or lower --max-connections)" : "";
+  }
 
   private FileDescriptors() {}
 
@@ -45,6 +76,6 @@ final class FileDescriptors {
     return "the open-file limit (" + limit + ") is below the " + needed + " descriptors that --max-connections "
         + config.maxConnections() + " (two each) and --max-udp-sessions " + config.maxUdpSessions()
         + " (one each) may need: about " + fit + " connections fit, fewer while UDP sessions are open, and clients "
-        + "past that wait unaccepted. Raise the limit (ulimit -n, systemd LimitNOFILE=) or lower the caps";
+        + "past that wait unaccepted or are closed. Raise the limit (ulimit -n, systemd LimitNOFILE=) or lower the caps";
   }
 }

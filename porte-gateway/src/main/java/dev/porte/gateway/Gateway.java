@@ -57,7 +57,10 @@ public final class Gateway implements AutoCloseable {
   private final EventLoopGroup workers;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final ConnectionTracker tracker;
-  private final AcceptFailures acceptFailures = new AcceptFailures();
+  // One throttle for both places that run out of descriptors: a failed accept and a backend
+  // socket that cannot be opened are the same shortage, said once per ten seconds.
+  private final LogThrottle descriptorWarnings = new LogThrottle(Duration.ofSeconds(10));
+  private final AcceptFailures acceptFailures = new AcceptFailures(descriptorWarnings);
   /** The UDP sessions' slots, under their own caps; the relays of every UDP listener share it. */
   private final ConnectionTracker udpTracker;
   private final IdleSweeper idle;
@@ -100,9 +103,16 @@ public final class Gateway implements AutoCloseable {
     Gateway gateway = new Gateway(policy, config);
     LOG.info("gateway starting on the {} transport with {} ({} replies)", gateway.transport.name,
         policy.source(), policy.replies());
-    String shortfall = FileDescriptors.shortfall(config, FileDescriptors.limit(), FileDescriptors.open());
+    // Caps set from the limit fit it by construction; only given ones may ask for too much.
+    String shortfall = config.capsGiven() ? FileDescriptors.shortfall(config, FileDescriptors.limit(), FileDescriptors.open())
+        : null;
     if (shortfall != null) {
       LOG.warn(shortfall);
+    } else if (config.capsFollowLimit() && (config.maxConnections() < FileDescriptors.MAX_CONNECTIONS
+        || config.maxUdpSessions() < FileDescriptors.MAX_UDP_SESSIONS)) {
+      LOG.info("the open-file limit ({}) sets the caps: at most {} connections and {} UDP sessions; raise the limit "
+          + "(ulimit -n, systemd LimitNOFILE=) for more", FileDescriptors.limit(), config.maxConnections(),
+          config.maxUdpSessions());
     }
     synchronized (gateway) {
       gateway.reconcile();
@@ -288,6 +298,11 @@ public final class Gateway implements AutoCloseable {
 
   Transport transport() {
     return transport;
+  }
+
+  /** Gates the warnings about running out of file descriptors. */
+  LogThrottle descriptorWarnings() {
+    return descriptorWarnings;
   }
 
   ConnectionTracker tracker() {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link Gateway} listens and how much it admits. Immutable; build one with {@link
@@ -38,6 +39,10 @@ public final class GatewayConfig {
   private final int maxConnections;
   private final int maxConnectionsPerSource;
   private final int maxUdpSessions;
+  /** Whether a cap was left unset and so follows the open-file limit ({@link FileDescriptors#defaults}). */
+  private final boolean capsFollowLimit;
+  /** Whether a cap was given, and so may ask for more descriptors than the limit allows. */
+  private final boolean capsGiven;
   private final Map<IpAddress, IpAddress> clientAliases;
   private final LongSupplier ticker;
   private final int ioThreads;
@@ -49,9 +54,13 @@ public final class GatewayConfig {
     this.connectTimeout = b.connectTimeout;
     this.idleTimeout = b.idleTimeout;
     this.udpIdleTimeout = b.udpIdleTimeout;
-    this.maxConnections = b.maxConnections;
+    this.capsFollowLimit = b.maxConnections == null || b.maxUdpSessions == null;
+    FileDescriptors.Caps fit = capsFollowLimit ? FileDescriptors.defaults(FileDescriptors.limit(), FileDescriptors.open())
+        : new FileDescriptors.Caps(FileDescriptors.MAX_CONNECTIONS, FileDescriptors.MAX_UDP_SESSIONS);
+    this.maxConnections = b.maxConnections != null ? b.maxConnections : fit.connections();
     this.maxConnectionsPerSource = b.maxConnectionsPerSource;
-    this.maxUdpSessions = b.maxUdpSessions;
+    this.maxUdpSessions = b.maxUdpSessions != null ? b.maxUdpSessions : fit.udpSessions();
+    this.capsGiven = b.maxConnections != null || b.maxUdpSessions != null;
     this.clientAliases = Map.copyOf(b.clientAliases);
     this.ticker = b.ticker;
     this.ioThreads = b.ioThreads;
@@ -106,6 +115,16 @@ public final class GatewayConfig {
     return maxUdpSessions;
   }
 
+  /** True when a cap was not given and was set from the open-file limit. */
+  public boolean capsFollowLimit() {
+    return capsFollowLimit;
+  }
+
+  /** True when a cap was given rather than set from the open-file limit. */
+  public boolean capsGiven() {
+    return capsGiven;
+  }
+
   /** The address a client is judged by: its alias when it has one, else itself. */
   public IpAddress judgedAs(IpAddress client) {
     return clientAliases.getOrDefault(client, client);
@@ -132,9 +151,11 @@ public final class GatewayConfig {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration udpIdleTimeout = Duration.ofSeconds(60);
-    private int maxConnections = 50_000;
+    // Unset: as many as the open-file limit holds, up to FileDescriptors.MAX_CONNECTIONS and
+    // MAX_UDP_SESSIONS, as HAProxy derives maxconn from it.
+    private @Nullable Integer maxConnections;
     private int maxConnectionsPerSource = 1_000;
-    private int maxUdpSessions = 10_000;
+    private @Nullable Integer maxUdpSessions;
     private Map<IpAddress, IpAddress> clientAliases = Map.of();
     private LongSupplier ticker = System::nanoTime;
     private int ioThreads;

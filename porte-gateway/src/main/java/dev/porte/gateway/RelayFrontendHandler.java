@@ -3,6 +3,7 @@ package dev.porte.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -39,7 +40,13 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     // The backend channel is made by hand rather than by a Bootstrap per connection: the same
     // steps (options, handler, register, connect) without its maps and its resolver lookup,
     // which takes a lock. The address was resolved at policy load.
-    Channel out = gateway.transport().socketFor(connection.backendAddress).newChannel();
+    Channel out;
+    try {
+      out = gateway.transport().socketFor(connection.backendAddress).newChannel();
+    } catch (ChannelException e) {
+      noBackendSocket(e);
+      return;
+    }
     ChannelConfig config = out.config();
     // Read as soon as connected: a backend may speak first (an SSH banner). TCP_NODELAY is
     // Netty's default, as on the client side: small writes are relayed at once.
@@ -68,6 +75,21 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         Relay.closeGently(client);
       }
     });
+  }
+
+  /**
+   * No socket for the backend, most often because the open-file limit is reached: the client is
+   * closed at once (waiting would hold its descriptor) with the cause as its close reason, and
+   * the shortage is said with its remedy, at most once per ten seconds.
+   */
+  private void noBackendSocket(ChannelException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String why = String.valueOf(cause.getMessage());
+    if (gateway.descriptorWarnings().pass()) {
+      LOG.warn("cannot open a socket to backend {} for {}: {}{}; such clients are closed", connection.service.backend(),
+          connection.verdict().flow().portText(), why, FileDescriptors.remedyFor(why));
+    }
+    connection.close("no socket for the backend: " + why);
   }
 
   @Override

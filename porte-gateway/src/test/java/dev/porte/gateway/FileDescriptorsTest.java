@@ -24,6 +24,30 @@ class FileDescriptorsTest {
   }
 
   @Test
+  void capsLeftUnsetFollowTheLimitAndFitIt() {
+    // 20000 - 40 open - 64 margin = 19896 free: a quarter for UDP, the rest at two per connection.
+    FileDescriptors.Caps caps = FileDescriptors.defaults(20_000, 40);
+    assertThat(caps).isEqualTo(new FileDescriptors.Caps(7461, 4974));
+    assertThat(40 + FileDescriptors.MARGIN + 2L * caps.connections() + caps.udpSessions()).isLessThanOrEqualTo(20_000);
+    assertThat(FileDescriptors.defaults(1_048_576, 40)).as("a generous limit: the usual caps")
+        .isEqualTo(new FileDescriptors.Caps(50_000, 10_000));
+    assertThat(FileDescriptors.defaults(-1, 40)).as("unknown").isEqualTo(new FileDescriptors.Caps(50_000, 10_000));
+    assertThat(FileDescriptors.defaults(64, 40)).as("nothing free: one each, and the accept failures say why")
+        .isEqualTo(new FileDescriptors.Caps(1, 1));
+  }
+
+  @Test
+  void aConfigWithoutCapsTakesThemFromThisProcesssLimit() {
+    GatewayConfig unset = GatewayConfig.builder().build();
+    assertThat(unset.capsFollowLimit()).isTrue();
+    assertThat(unset.capsGiven()).isFalse();
+    FileDescriptors.Caps expected = FileDescriptors.defaults(FileDescriptors.limit(), FileDescriptors.open());
+    assertThat(unset.maxConnections()).isCloseTo(expected.connections(), org.assertj.core.api.Assertions.within(8));
+    assertThat(caps.capsGiven()).isTrue();
+    assertThat(caps.capsFollowLimit()).isFalse();
+  }
+
+  @Test
   void thisJvmKnowsItsLimit() {
     assertThat(FileDescriptors.limit()).isGreaterThan(FileDescriptors.open()).isGreaterThan(0);
   }
