@@ -152,6 +152,23 @@ async function loadConnections() {
   }
 }
 
+/** The gateway's load against its caps, from /api/health: what to look at before raising a cap. */
+async function loadGatewayLoad() {
+  const { gateway } = await api('GET', '/api/health');
+  const line = $('load');
+  if (!gateway) {
+    line.textContent = 'No gateway runs here: nothing is served, nothing is counted.';
+    line.className = '';
+    return;
+  }
+  const n = (x) => x.toLocaleString('en-US');
+  line.textContent = `Gateway: ${n(gateway.openConnections)} of ${n(gateway.maxConnections)} connections open · `
+    + `${n(gateway.udpSessions)} of ${n(gateway.maxUdpSessions)} UDP sessions · `
+    + `${n(gateway.limited)} refused by a cap since the start`;
+  // Refusals by a cap are clients the policy let in and the gateway turned away: worth a colour.
+  line.className = gateway.limited > 0 ? 'partly' : '';
+}
+
 function showWarnings(warnings) {
   const list = $('warnings');
   list.replaceChildren();
@@ -257,5 +274,5 @@ $('port-form').addEventListener('submit', async (event) => {
   }
 });
 
-Promise.all([loadPolicy(true), loadHistory(), loadConnections()]).catch((e) => say(errorText(e), 'error'));
-setInterval(() => loadConnections().catch(() => {}), 5000);
+Promise.all([loadPolicy(true), loadHistory(), loadConnections(), loadGatewayLoad()]).catch((e) => say(errorText(e), 'error'));
+setInterval(() => Promise.all([loadConnections(), loadGatewayLoad()]).catch(() => {}), 5000);

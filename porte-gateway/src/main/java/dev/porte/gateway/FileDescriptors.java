@@ -73,9 +73,11 @@ final class FileDescriptors {
       return null;
     }
     long fit = Math.max(0, (limit - open - MARGIN) / 2);
-    return "the open-file limit (" + limit + ") is below the " + needed + " descriptors that --max-connections "
-        + config.maxConnections() + " (two each) and --max-udp-sessions " + config.maxUdpSessions()
-        + " (one each) may need: about " + fit + " connections fit, fewer while UDP sessions are open, and clients "
+    String connections = (config.maxConnectionsGiven() ? "--max-connections " : "the connection cap ")
+        + config.maxConnections();
+    String udp = (config.maxUdpSessionsGiven() ? "--max-udp-sessions " : "the UDP session cap ") + config.maxUdpSessions();
+    return "the open-file limit (" + limit + ") is below the " + needed + " descriptors that " + connections
+        + " (two each) and " + udp + " (one each) may need: about " + fit + " connections fit, fewer while UDP sessions are open, and clients "
         + "past that wait unaccepted or are closed. Raise the limit (ulimit -n, systemd LimitNOFILE=) or lower the caps";
   }
 }

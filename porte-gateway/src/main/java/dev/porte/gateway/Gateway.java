@@ -292,7 +292,8 @@ public final class Gateway implements AutoCloseable {
     return snapshot;
   }
 
-  GatewayConfig config() {
+  /** How it listens and its caps, those the open-file limit set included. */
+  public GatewayConfig config() {
     return config;
   }
 
@@ -372,6 +373,15 @@ public final class Gateway implements AutoCloseable {
   /** Admitted TCP connections open now. */
   public int openConnections() {
     return tracker.open();
+  }
+
+  /**
+   * Connections and UDP sessions open now against their caps, and the refusals of the caps. The
+   * counts are the trackers' atomic ones, so this is cheap enough for every health check.
+   */
+  public GatewayLoad load() {
+    return new GatewayLoad(tracker.open(), config.maxConnections(), udpTracker.open(), config.maxUdpSessions(),
+        metrics.limited());
   }
 
   /**

@@ -39,10 +39,10 @@ public final class GatewayConfig {
   private final int maxConnections;
   private final int maxConnectionsPerSource;
   private final int maxUdpSessions;
-  /** Whether a cap was left unset and so follows the open-file limit ({@link FileDescriptors#defaults}). */
-  private final boolean capsFollowLimit;
-  /** Whether a cap was given, and so may ask for more descriptors than the limit allows. */
-  private final boolean capsGiven;
+  // A cap not given follows the open-file limit (FileDescriptors.defaults); a given one may ask
+  // for more descriptors than the limit holds, and the start then says so.
+  private final boolean maxConnectionsGiven;
+  private final boolean maxUdpSessionsGiven;
   private final Map<IpAddress, IpAddress> clientAliases;
   private final LongSupplier ticker;
   private final int ioThreads;
@@ -54,13 +54,13 @@ public final class GatewayConfig {
     this.connectTimeout = b.connectTimeout;
     this.idleTimeout = b.idleTimeout;
     this.udpIdleTimeout = b.udpIdleTimeout;
-    this.capsFollowLimit = b.maxConnections == null || b.maxUdpSessions == null;
-    FileDescriptors.Caps fit = capsFollowLimit ? FileDescriptors.defaults(FileDescriptors.limit(), FileDescriptors.open())
+    this.maxConnectionsGiven = b.maxConnections != null;
+    this.maxUdpSessionsGiven = b.maxUdpSessions != null;
+    FileDescriptors.Caps fit = capsFollowLimit() ? FileDescriptors.defaults(FileDescriptors.limit(), FileDescriptors.open())
         : new FileDescriptors.Caps(FileDescriptors.MAX_CONNECTIONS, FileDescriptors.MAX_UDP_SESSIONS);
     this.maxConnections = b.maxConnections != null ? b.maxConnections : fit.connections();
     this.maxConnectionsPerSource = b.maxConnectionsPerSource;
     this.maxUdpSessions = b.maxUdpSessions != null ? b.maxUdpSessions : fit.udpSessions();
-    this.capsGiven = b.maxConnections != null || b.maxUdpSessions != null;
     this.clientAliases = Map.copyOf(b.clientAliases);
     this.ticker = b.ticker;
     this.ioThreads = b.ioThreads;
@@ -115,14 +115,24 @@ public final class GatewayConfig {
     return maxUdpSessions;
   }
 
+  /** True when {@link #maxConnections()} was given rather than set from the open-file limit. */
+  public boolean maxConnectionsGiven() {
+    return maxConnectionsGiven;
+  }
+
+  /** True when {@link #maxUdpSessions()} was given rather than set from the open-file limit. */
+  public boolean maxUdpSessionsGiven() {
+    return maxUdpSessionsGiven;
+  }
+
   /** True when a cap was not given and was set from the open-file limit. */
   public boolean capsFollowLimit() {
-    return capsFollowLimit;
+    return !maxConnectionsGiven || !maxUdpSessionsGiven;
   }
 
   /** True when a cap was given rather than set from the open-file limit. */
   public boolean capsGiven() {
-    return capsGiven;
+    return maxConnectionsGiven || maxUdpSessionsGiven;
   }
 
   /** The address a client is judged by: its alias when it has one, else itself. */

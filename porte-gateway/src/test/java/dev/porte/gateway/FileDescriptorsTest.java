@@ -48,6 +48,17 @@ class FileDescriptorsTest {
   }
 
   @Test
+  void aShortfallNamesTheOptionsGivenAndTheCapsTheLimitSet() {
+    GatewayConfig oneGiven = GatewayConfig.builder().maxConnections(1000).build();
+    assertThat(oneGiven.maxConnectionsGiven()).isTrue();
+    assertThat(oneGiven.maxUdpSessionsGiven()).isFalse();
+    assertThat(FileDescriptors.shortfall(oneGiven, 1024, 40)).contains("that --max-connections 1000 (two each) and the UDP "
+        + "session cap " + oneGiven.maxUdpSessions() + " (one each) may need");
+    assertThat(FileDescriptors.shortfall(caps, 1024, 40)).contains("--max-connections 1000 (two each) and "
+        + "--max-udp-sessions 100 (one each)");
+  }
+
+  @Test
   void thisJvmKnowsItsLimit() {
     assertThat(FileDescriptors.limit()).isGreaterThan(FileDescriptors.open()).isGreaterThan(0);
   }

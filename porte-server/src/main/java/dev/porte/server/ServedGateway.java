@@ -45,7 +45,7 @@ public final class ServedGateway implements AutoCloseable {
     // not decided connections, so not in the connection log.
     server.metrics().counter("porte.connections.limited", "Connections and UDP sessions refused by a connection cap",
         () -> gateway.metrics().limited());
-    server.serving().attach(gateway::unserved);
+    server.serving().attach(gateway::unserved, gateway::load);
     server.policyInForce().onChange(served.reload);
     return served;
   }

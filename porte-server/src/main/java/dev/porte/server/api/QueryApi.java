@@ -18,6 +18,7 @@ import dev.porte.core.policy.Policies;
 import dev.porte.core.policy.PortSpecs;
 import dev.porte.core.registry.PortLookup;
 import dev.porte.core.registry.PortReport;
+import dev.porte.gateway.GatewayLoad;
 import dev.porte.gateway.Unserved;
 import dev.porte.server.PolicyInForce;
 import dev.porte.server.connections.ConnectionEvent;
@@ -61,7 +62,19 @@ final class QueryApi {
     json.put("policyVersion", backend.live().now().applied().version().id());
     json.put("unservedListeners", unserved.size());
     json.put("unserved", unserved);
+    // Absent while no gateway runs (the API alone): there is nothing to count.
+    backend.serving().load().ifPresent(load -> json.put("gateway", gatewayLoad(load)));
     ctx.json(json);
+  }
+
+  private static Map<String, Object> gatewayLoad(GatewayLoad load) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("openConnections", load.openConnections());
+    json.put("maxConnections", load.maxConnections());
+    json.put("udpSessions", load.udpSessions());
+    json.put("maxUdpSessions", load.maxUdpSessions());
+    json.put("limited", load.limited());
+    return json;
   }
 
   private void check(Context ctx) {

@@ -68,6 +68,7 @@ class ApiTest {
     assertThat(health.json().get("policyVersion").asLong()).isEqualTo(1);
     assertThat(health.json().get("unservedListeners").asInt()).as("no gateway runs in this test").isZero();
     assertThat(health.json().get("unserved")).isEmpty();
+    assertThat(health.json().has("gateway")).as("no gateway, nothing to count").isFalse();
   }
 
   @Test

@@ -1,19 +1,25 @@
 package dev.porte.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.porte.core.model.Protocol;
 import dev.porte.server.ConsoleAddress;
 import dev.porte.server.PorteServer;
 import dev.porte.server.ServerConfig;
 import dev.porte.server.store.StoreLocation;
 import java.io.File;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -160,6 +166,36 @@ final class ConsoleIT {
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"), notServed));
       assertThat(browser.findElements(By.cssSelector(".door.unserved"))).hasSize(1);
       assertThat(browser.findElement(By.cssSelector(".door.unserved .door-port")).getText()).isEqualTo("81/tcp");
+    }
+  }
+
+  @Test
+  void theConsoleSaysHowFullTheGatewayIsAndWhatItsCapsRefused() throws Exception {
+    browser.get(server.url().toString());
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("load"), "No gateway runs here"));
+
+    try (WebBehindGateway capped = new WebBehindGateway(server, p -> 0, b -> b.maxConnectionsPerSource(1))) {
+      Map<String, String> auth = Map.of("Authorization", "Bearer " + server.token().value());
+      Http.Answer proposed = http.post("/api/policy/versions", Http.json(Map.of("text", capped.policy(80, true),
+          "message", "one connection per client")), auth);
+      assertThat(proposed.status()).as(proposed.body()).isEqualTo(201);
+      assertThat(http.post("/api/policy/versions/2/apply", null, auth).status()).isEqualTo(200);
+      try (Socket held = new Socket()) {
+        held.bind(new InetSocketAddress(WebBehindGateway.CLIENT, 0));
+        held.connect(capped.served.gateway().address(Protocol.TCP, 80), 5000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> capped.served.gateway().openConnections() == 1);
+        try {
+          assertThat(capped.fetch(80)).as("a second connection from the same client is refused").isEmpty();
+        } catch (SocketException reset) {
+          // the reset surfaced while reading: refused all the same
+        }
+        browser.navigate().refresh();
+        int max = capped.served.gateway().config().maxConnections();
+        String line = "Gateway: 1 of " + String.format(Locale.US, "%,d", max) + " connections open";
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("load"), line));
+        assertThat(text("load")).contains("1 refused by a cap since the start");
+        assertThat(browser.findElement(By.id("load")).getAttribute("class")).isEqualTo("partly");
+      }
     }
   }
 

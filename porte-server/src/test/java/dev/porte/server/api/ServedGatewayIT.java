@@ -144,10 +144,17 @@ class ServedGatewayIT {
           capped.policy(80, true), "one connection per client");
       InetSocketAddress door = capped.served.gateway().address(Protocol.TCP, 80);
       assertThat(ownHttp.get("/metrics").body()).contains("porte_connections_limited_total 0.0");
+      JsonNode idle = ownHttp.get("/api/health").json().get("gateway");
+      assertThat(idle.get("openConnections").asInt()).isZero();
+      assertThat(idle.get("limited").asLong()).isZero();
+      assertThat(idle.get("maxConnections").asInt()).isEqualTo(capped.served.gateway().config().maxConnections())
+          .as("the cap left unset follows the open-file limit").isPositive();
+      assertThat(idle.get("maxUdpSessions").asInt()).isEqualTo(capped.served.gateway().config().maxUdpSessions());
       try (Socket held = new Socket()) {
         held.bind(new InetSocketAddress(WebBehindGateway.CLIENT, 0));
         held.connect(door, 5000);
         await().atMost(Duration.ofSeconds(5)).until(() -> capped.served.gateway().openConnections() == 1);
+        assertThat(ownHttp.get("/api/health").json().get("gateway").get("openConnections").asInt()).isEqualTo(1);
         String second;
         try {
           second = capped.fetch(80);
@@ -157,6 +164,7 @@ class ServedGatewayIT {
         assertThat(second).as("a second connection from the same client is refused").isEmpty();
       }
       assertThat(ownHttp.get("/metrics").body()).contains("porte_connections_limited_total 1.0");
+      assertThat(ownHttp.get("/api/health").json().get("gateway").get("limited").asLong()).isEqualTo(1);
     }
   }
 
