@@ -117,6 +117,13 @@ final class Relay {
   }
 
   private static void shutdownOutput(Channel from, Channel to) {
+    // The peer's FIN often comes first, and `to` is closed by then (half-closure is off above):
+    // shutting down a closed channel would only fail, after Netty has built a
+    // ClosedChannelException with its stack trace (most connections of a Connection: close
+    // load, and 1.6% of the gateway's user time). Its close closes `from` too (channelInactive).
+    if (!to.isActive() || ((DuplexChannel) to).isOutputShutdown()) {
+      return;
+    }
     ((DuplexChannel) to).shutdownOutput().addListener(done -> {
       if (((DuplexChannel) to).isInputShutdown()) {
         to.close();
