@@ -65,6 +65,7 @@ final class GatewayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     GatewayOptions.servingDefaults();
+    gateway.check();
     PrintWriter out = spec.commandLine().getOut();
     PolicySource.Loaded loaded = source.load();
     // Sample servers stand behind the built-in example only; a policy file names its own backends.
@@ -87,7 +88,6 @@ final class GatewayCommand implements Callable<Integer> {
           + "(add e.g. 'services: { 80: { to: 127.0.0.1:8080 } }')");
     }
     GatewayConfig config = gateway.builder(bind).build();
-    gateway.drain(); // a bad --drain is refused before anything listens
     try (ShutdownSignal shutdown = new ShutdownSignal("porte-shutdown");
         samples;
         Gateway gateway = Gateway.start(policy, config);

@@ -94,23 +94,42 @@ final class GatewayOptions {
     try {
       GatewayConfig.Builder builder = GatewayConfig.builder();
       if (maxConnections != null) {
-        builder.maxConnections(maxConnections);
+        builder.maxConnections(atLeast("--max-connections", maxConnections, 1));
       }
       if (maxUdpSessions != null) {
-        builder.maxUdpSessions(maxUdpSessions);
+        builder.maxUdpSessions(atLeast("--max-udp-sessions", maxUdpSessions, 1));
+      }
+      if (portOffset < 0 || portOffset > 65535) {
+        throw new PorteException(ErrorCode.USAGE, "--port-offset " + portOffset + " is out of range (valid: 0-65535)");
       }
       return builder
           .bind(addresses)
           .portOffset(portOffset)
-          .maxConnectionsPerSource(maxPerSource)
+          .maxConnectionsPerSource(atLeast("--max-per-source", maxPerSource, 1))
           .idleTimeout(seconds("--idle-timeout", idleSeconds))
           .connectTimeout(seconds("--connect-timeout", connectSeconds))
           .udpIdleTimeout(seconds("--udp-idle-timeout", udpIdleSeconds))
           .clientAlias(alias)
-          .ioThreads(ioThreads);
+          .ioThreads(atLeast("--io-threads", ioThreads, 0));
     } catch (IllegalArgumentException e) {
       throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
     }
+  }
+
+  /**
+   * Every option checked, before anything starts: a bad value is a usage error that names the
+   * option, not a half-started gateway (sample backends up, a banner printed) or a started server.
+   */
+  void check() {
+    builder(listen);
+    drain();
+  }
+
+  private static int atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw new PorteException(ErrorCode.USAGE, option + " " + value + " is out of range (valid: " + min + " or more)");
+    }
+    return value;
   }
 
   /** A timeout option's value, checked: at least a second, at most a day. */

@@ -73,6 +73,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     GatewayOptions.servingDefaults();
+    gateway.check(); // a bad gateway option is refused before the server opens its store
     ServerConfig config = ServerConfig.defaults(System.getenv());
     if (stateDir != null) {
       config = new ServerConfig(
@@ -86,7 +87,6 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    gateway.drain(); // a bad --drain is refused before anything listens
     try (ShutdownSignal shutdown = new ShutdownSignal("porte-serve-shutdown");
         PorteServer server = PorteServer.start(config);
         ServedGateway served = ServedGateway.start(server, gateway.builder(gateway.listen))) {

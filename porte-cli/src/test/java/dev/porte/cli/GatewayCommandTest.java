@@ -156,6 +156,24 @@ class GatewayCommandTest {
     assertThat(result.err().strip()).isEqualTo("porte: " + option + " " + value + " is out of range (valid: 1-86400 seconds)");
   }
 
+  @ParameterizedTest
+  @CsvSource({"--max-connections, 0, 1", "--max-udp-sessions, -5, 1", "--max-per-source, 0, 1", "--io-threads, -1, 0"})
+  void aCapOutOfRangeIsAUsageErrorThatNamesIt(String option, String value, String min) throws IOException {
+    Cli result = gatewayWith(option, value);
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err().strip()).isEqualTo("porte: " + option + " " + value + " is out of range (valid: " + min
+        + " or more)");
+    assertThat(result.out()).as("refused before anything starts").isEmpty();
+  }
+
+  @Test
+  void aBadOptionIsRefusedBeforeThePolicyIsRead() {
+    // Had the policy been read first, the missing file would be the error.
+    Cli result = Cli.run("gateway", "--policy", dir.resolve("absent.yaml").toString(), "--port-offset", "70000");
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err().strip()).isEqualTo("porte: --port-offset 70000 is out of range (valid: 0-65535)");
+  }
+
   @Test
   void aBadClientAliasIsAUsageError() throws IOException {
     Cli result = gatewayWith("--client-alias", "127.0.0.2");

@@ -94,6 +94,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void aBadGatewayOptionIsRefusedBeforeTheStoreIsCreated() {
+    Path state = dir.resolve("state");
+    Cli result = Cli.run("serve", "--max-connections", "0", "--state-dir", state.toString());
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).isEqualTo("porte: --max-connections 0 is out of range (valid: 1 or more)\n");
+    assertThat(state).as("nothing created").doesNotExist();
+  }
+
+  @Test
   void aBadConsoleAddressIsAUsageError() {
     Cli result = Cli.run("serve", "--console", "localhost", "--state-dir", dir.toString());
     assertThat(result.exit()).isEqualTo(2);
