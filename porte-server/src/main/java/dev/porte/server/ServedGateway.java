@@ -38,6 +38,11 @@ public final class ServedGateway implements AutoCloseable {
     ServedGateway served = new ServedGateway(server, gateway);
     server.metrics().gauge("porte.connections.open", "Connections the gateway relays now", gateway::openConnections);
     server.metrics().gauge("porte.udp.sessions", "UDP sessions the gateway holds now", gateway::udpSessions);
+    // The caps beside the counts, so that an alert can say "90% of the cap" whatever set the cap.
+    server.metrics().gauge("porte.connections.max", "The cap on connections (--max-connections, or the open-file limit)",
+        () -> withLog.maxConnections());
+    server.metrics().gauge("porte.udp.sessions.max", "The cap on UDP sessions (--max-udp-sessions, or the open-file limit)",
+        () -> withLog.maxUdpSessions());
     // Alert on it: a service whose port another program holds is not served until a reload finds it free.
     server.metrics().gauge(ServerMetrics.UNSERVED_LISTENERS, "Service addresses the gateway could not listen on",
         () -> gateway.notServed().size());

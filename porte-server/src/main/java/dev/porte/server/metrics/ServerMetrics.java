@@ -5,6 +5,11 @@ import dev.porte.server.connections.ConnectionEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +21,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Names as scraped: {@code porte_connections_total{port,protocol,verdict,rule}},
  * {@code porte_bytes_total{direction}}, {@code porte_checks_total{verdict}},
  * {@code porte_policy_version}, {@code porte_policy_applies_total{kind}},
- * {@code porte_policy_apply_failures_total}, {@code porte_connections_log_dropped_total}.
+ * {@code porte_policy_apply_failures_total}, {@code porte_connections_log_dropped_total}; and the
+ * process's: {@code process_files_open_files}, {@code process_files_max_files}, {@code
+ * process_cpu_usage}, {@code process_uptime_seconds}, {@code jvm_memory_used_bytes}, {@code
+ * jvm_threads_live_threads}.
  */
 public final class ServerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -38,6 +46,14 @@ public final class ServerMetrics {
     connectionsDropped = Counter.builder("porte.connections.log.dropped")
         .description("Connection events not stored because the log's queue was full")
         .register(registry);
+    // The process's own gauges, named as every JVM service exports them, so that the usual
+    // dashboards and alerts work: open files against their limit above all, as each connection
+    // holds two descriptors and the caps follow the limit.
+    new FileDescriptorMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
   }
 
   /** The gauge of service addresses the gateway could not listen on: alert on it above 0. */

@@ -195,6 +195,8 @@ class ApiTest {
     assertThat(metrics).contains("porte_policy_apply_failures_total 1.0");
     assertThat(metrics).contains("porte_policy_version 1.0");
     assertThat(metrics).contains("porte_checks_total{verdict=\"allow\"} 1.0");
+    assertThat(metrics).as("the process's own gauges").contains("process_files_open_files ", "process_files_max_files ",
+        "process_cpu_usage ", "process_uptime_seconds ", "jvm_memory_used_bytes{", "jvm_threads_live_threads ");
   }
 
   @Test

@@ -150,6 +150,9 @@ class ServedGatewayIT {
       assertThat(idle.get("maxConnections").asInt()).isEqualTo(capped.served.gateway().config().maxConnections())
           .as("the cap left unset follows the open-file limit").isPositive();
       assertThat(idle.get("maxUdpSessions").asInt()).isEqualTo(capped.served.gateway().config().maxUdpSessions());
+      assertThat(ownHttp.get("/metrics").body())
+          .contains("porte_connections_max " + (double) capped.served.gateway().config().maxConnections())
+          .contains("porte_udp_sessions_max " + (double) capped.served.gateway().config().maxUdpSessions());
       try (Socket held = new Socket()) {
         held.bind(new InetSocketAddress(WebBehindGateway.CLIENT, 0));
         held.connect(door, 5000);
