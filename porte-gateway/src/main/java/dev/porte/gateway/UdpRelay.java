@@ -14,6 +14,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,12 +38,11 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
 
   private final Gateway gateway;
   private final int servicePort;
-  private static final long LIMIT_LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final Map<InetSocketAddress, UdpSession> sessions = new HashMap<>();
   private Channel listener;
-  /** When a session cap was last logged (System.nanoTime), 0 for never. */
-  private long lastLimitLog;
+  /** A cap reached is said once a minute per listener at most. */
+  private final LogThrottle limitWarnings = new LogThrottle(Duration.ofMinutes(1));
 
   UdpRelay(Gateway gateway, int servicePort) {
     this.gateway = gateway;
@@ -117,9 +117,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
    */
   private void limited(ConnectionTracker.Refusal refusal, InetSocketAddress sender) {
     gateway.metrics().onLimited();
-    long now = System.nanoTime();
-    if (lastLimitLog == 0 || now - lastLimitLog >= LIMIT_LOG_PERIOD_NANOS) {
-      lastLimitLog = now;
+    if (limitWarnings.pass()) {
       String which = refusal == ConnectionTracker.Refusal.GLOBAL ? "the UDP session limit" : "the per-source UDP session limit";
       LOG.warn("udp {}/udp: a datagram from {} opens no session: {} ({}) is reached; such datagrams are dropped "
           + "and counted as limited", servicePort, ConnectionLog.text(sender), which, gateway.udpTracker().limit(refusal));

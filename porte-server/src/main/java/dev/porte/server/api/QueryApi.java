@@ -18,7 +18,6 @@ import dev.porte.core.policy.Policies;
 import dev.porte.core.policy.PortSpecs;
 import dev.porte.core.registry.PortLookup;
 import dev.porte.core.registry.PortReport;
-import dev.porte.gateway.GatewayLoad;
 import dev.porte.gateway.Unserved;
 import dev.porte.server.PolicyInForce;
 import dev.porte.server.connections.ConnectionEvent;
@@ -63,18 +62,9 @@ final class QueryApi {
     json.put("unservedListeners", unserved.size());
     json.put("unserved", unserved);
     // Absent while no gateway runs (the API alone): there is nothing to count.
-    backend.serving().load().ifPresent(load -> json.put("gateway", gatewayLoad(load)));
+    // The record's components are the JSON's fields, in their order.
+    backend.serving().load().ifPresent(load -> json.put("gateway", load));
     ctx.json(json);
-  }
-
-  private static Map<String, Object> gatewayLoad(GatewayLoad load) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("openConnections", load.openConnections());
-    json.put("maxConnections", load.maxConnections());
-    json.put("udpSessions", load.udpSessions());
-    json.put("maxUdpSessions", load.maxUdpSessions());
-    json.put("limited", load.limited());
-    return json;
   }
 
   private void check(Context ctx) {
