@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +42,7 @@ final class ApplyCommand implements Callable<Integer> {
   @Mixin PolicySource source;
 
   @Option(names = "--confirm", paramLabel = "DURATION",
-      description = "Revert to the previous ruleset after DURATION (60s, 5m) unless 'porte confirm' comes first.")
+      description = "Revert to the previous ruleset after DURATION (60s, 5m; 1s to 1d) unless 'porte confirm' comes first.")
   String confirm;
 
   @Option(names = "--force",
@@ -53,7 +52,8 @@ final class ApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PolicySource.Loaded loaded = source.load();
-    Duration wait = confirm == null ? null : parseDuration(confirm);
+    Duration wait = confirm == null ? null
+        : DurationArgument.parse("--confirm", confirm, Duration.ofSeconds(1), Duration.ofDays(1));
     if (!force) {
       KernelFirewall.checkSsh(loaded.policy(), System.getenv("SSH_CONNECTION"));
     }
@@ -80,24 +80,5 @@ final class ApplyCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new PorteException(ErrorCode.IO, "cannot read " + loaded.origin() + ": " + e.getMessage(), e);
     }
-  }
-
-  /** {@code 60s}, {@code 5m}, {@code 1h} or plain seconds. */
-  static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    long unit = 1;
-    if (t.endsWith("s")) {
-      t = t.substring(0, t.length() - 1);
-    } else if (t.endsWith("m")) {
-      unit = 60;
-      t = t.substring(0, t.length() - 1);
-    } else if (t.endsWith("h")) {
-      unit = 3600;
-      t = t.substring(0, t.length() - 1);
-    }
-    if (t.isEmpty() || t.length() > 6 || !t.chars().allMatch(Character::isDigit) || Long.parseLong(t) == 0) {
-      throw new PorteException(ErrorCode.USAGE, "bad duration for --confirm: '" + text + "' (write e.g. 60s, 5m, 1h)");
-    }
-    return Duration.ofSeconds(Long.parseLong(t) * unit);
   }
 }

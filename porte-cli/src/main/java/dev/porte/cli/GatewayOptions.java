@@ -22,7 +22,7 @@ final class GatewayOptions {
   /** What the drain may take at most: the JVM waits {@link ShutdownSignal#GRACE} (30 s) for the whole stop. */
   static final int MAX_DRAIN_SECONDS = 25;
   /** The longest timeout an option takes: a day. */
-  static final int MAX_TIMEOUT_SECONDS = 86_400;
+  static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   @Option(names = "--listen", paramLabel = "ADDR",
       description = "Address to listen on (repeatable). Default: every address (:: dual-stack), or 127.0.0.1 for the built-in example.")
@@ -47,26 +47,27 @@ final class GatewayOptions {
           + "open-file limit, at most 10000.")
   @Nullable Integer maxUdpSessions;
 
-  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
-      description = "Close a connection idle this long. Default: ${DEFAULT-VALUE}.")
-  int idleSeconds;
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "300s",
+      description = "Close a connection idle this long (1s to 1d; 300 and 300s are the same, 5m too). Default: ${DEFAULT-VALUE}.")
+  String idleTimeout;
 
-  @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "5",
-      description = "Give a backend this long to accept a connection before the client's is closed. Default: ${DEFAULT-VALUE}.")
-  int connectSeconds;
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+      description = "Give a backend this long to accept a connection before the client's is closed (1ms to 1d). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String connectTimeout;
 
-  @Option(names = "--udp-idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
-      description = "End a UDP session idle this long. Default: ${DEFAULT-VALUE}.")
-  int udpIdleSeconds;
+  @Option(names = "--udp-idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "End a UDP session idle this long (1s to 1d). Default: ${DEFAULT-VALUE}.")
+  String udpIdleTimeout;
 
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
       description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
   int ioThreads;
 
-  @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "10s",
       description = "On Ctrl-C or SIGTERM, stop taking connections and give the open ones this long to finish "
-          + "before closing them (0-" + MAX_DRAIN_SECONDS + "; 0 closes them at once). Default: ${DEFAULT-VALUE}.")
-  int drainSeconds;
+          + "before closing them (0s to " + MAX_DRAIN_SECONDS + "s; 0 closes them at once). Default: ${DEFAULT-VALUE}.")
+  String drain;
 
   @Option(names = "--client-alias", paramLabel = "LOCAL=AS",
       description = "Judge clients from LOCAL as if they came from AS (for trying rules on one machine: loopback is always allowed).")
@@ -106,9 +107,9 @@ final class GatewayOptions {
           .bind(addresses)
           .portOffset(portOffset)
           .maxConnectionsPerSource(atLeast("--max-per-source", maxPerSource, 1))
-          .idleTimeout(seconds("--idle-timeout", idleSeconds))
-          .connectTimeout(seconds("--connect-timeout", connectSeconds))
-          .udpIdleTimeout(seconds("--udp-idle-timeout", udpIdleSeconds))
+          .idleTimeout(DurationArgument.parse("--idle-timeout", idleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
+          .connectTimeout(DurationArgument.parse("--connect-timeout", connectTimeout, Duration.ofMillis(1), MAX_TIMEOUT))
+          .udpIdleTimeout(DurationArgument.parse("--udp-idle-timeout", udpIdleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
           .clientAlias(alias)
           .ioThreads(atLeast("--io-threads", ioThreads, 0));
     } catch (IllegalArgumentException e) {
@@ -132,22 +133,9 @@ final class GatewayOptions {
     return value;
   }
 
-  /** A timeout option's value, checked: at least a second, at most a day. */
-  private static Duration seconds(String option, int value) {
-    if (value < 1 || value > MAX_TIMEOUT_SECONDS) {
-      throw new PorteException(ErrorCode.USAGE, option + " " + value + " is out of range (valid: 1-" + MAX_TIMEOUT_SECONDS
-          + " seconds)");
-    }
-    return Duration.ofSeconds(value);
-  }
-
   /** The drain asked for, checked: a bad value is a usage error before anything starts. */
   Duration drain() {
-    if (drainSeconds < 0 || drainSeconds > MAX_DRAIN_SECONDS) {
-      throw new PorteException(ErrorCode.USAGE, "--drain " + drainSeconds + " is out of range (valid: 0-"
-          + MAX_DRAIN_SECONDS + " seconds)");
-    }
-    return Duration.ofSeconds(drainSeconds);
+    return DurationArgument.parse("--drain", drain, Duration.ZERO, Duration.ofSeconds(MAX_DRAIN_SECONDS));
   }
 
   /**
@@ -162,7 +150,7 @@ final class GatewayOptions {
     if (open == 0 || limit.isZero()) {
       return;
     }
-    out.println("porte: stopping: no new connections; waiting up to " + limit.toSeconds() + " s for " + open
+    out.println("porte: stopping: no new connections; waiting up to " + spoken(limit) + " for " + open
         + " open connection" + (open == 1 ? "" : "s") + " to finish"
         + (signal.canHurry() ? " (Ctrl-C again closes them now)" : ""));
     out.flush();
@@ -171,9 +159,14 @@ final class GatewayOptions {
       String them = left == 1 ? "it" : "them";
       out.println("porte: " + left + " connection" + (left == 1 ? " is" : "s are") + " still open "
           + (signal.hurried().isDone() ? "and a second signal came: closing " + them + " now"
-              : "after " + limit.toSeconds() + " s: closing " + them));
+              : "after " + spoken(limit) + ": closing " + them));
       out.flush();
     }
+  }
+
+  /** {@code 20 s}, or {@code 1500 ms} for a drain that is not whole seconds. */
+  private static String spoken(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   /**

@@ -143,17 +143,29 @@ class GatewayCommandTest {
   void aDrainOutOfRangeIsAUsageError() throws IOException {
     Cli result = gatewayWith("--drain", "99");
     assertThat(result.exit()).isEqualTo(2);
-    assertThat(result.err()).contains("--drain 99 is out of range (valid: 0-25 seconds)");
+    assertThat(result.err().strip()).isEqualTo("porte: --drain 99 is out of range (valid: 0s to 25s)");
     assertThat(Duration.ofSeconds(GatewayOptions.MAX_DRAIN_SECONDS)).as("the exit must outlast the longest drain")
         .isLessThan(ShutdownSignal.GRACE.minusSeconds(4));
   }
 
   @ParameterizedTest
-  @CsvSource({"--idle-timeout, 0", "--connect-timeout, -3", "--udp-idle-timeout, 86401"})
-  void aTimeoutOutOfRangeIsAUsageErrorThatNamesIt(String option, String value) throws IOException {
+  @CsvSource({"--idle-timeout, 0, 1s", "--idle-timeout, 500ms, 1s", "--connect-timeout, 0ms, 1ms",
+      "--udp-idle-timeout, 86401, 1s", "--udp-idle-timeout, 25h, 1s"})
+  void aTimeoutOutOfRangeIsAUsageErrorThatNamesIt(String option, String value, String min) throws IOException {
     Cli result = gatewayWith(option, value);
     assertThat(result.exit()).isEqualTo(2);
-    assertThat(result.err().strip()).isEqualTo("porte: " + option + " " + value + " is out of range (valid: 1-86400 seconds)");
+    assertThat(result.err().strip()).isEqualTo("porte: " + option + " " + value + " is out of range (valid: " + min
+        + " to 1d)");
+    assertThat(result.out()).as("refused before anything starts").isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"--idle-timeout, 5x", "--connect-timeout, -3", "--drain, 1.5s", "--udp-idle-timeout, ''"})
+  void aTimeoutThatIsNoDurationIsAUsageErrorThatSaysWhatIs(String option, String value) throws IOException {
+    Cli result = gatewayWith(option, value);
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err().strip()).isEqualTo("porte: " + option + " '" + value + "' is not a duration (valid: a number "
+        + "of seconds, or one with a unit: 500ms, 30s, 5m, 1h, 1d)");
   }
 
   @ParameterizedTest

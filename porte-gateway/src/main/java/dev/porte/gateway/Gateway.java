@@ -454,7 +454,7 @@ public final class Gateway implements AutoCloseable {
           it.remove();
         }
       }
-      LOG.info("draining: no new TCP connections; waiting up to {} s for {} open", limit.toSeconds(), tracker.open());
+      LOG.info("draining: no new TCP connections; waiting up to {} ms for {} open", limit.toMillis(), tracker.open());
     }
     if (tracker.open() == 0) {
       drained.complete(null);
