@@ -68,6 +68,7 @@ function drawDoors() {
     const what = document.createElement('div');
     what.className = 'door-service';
     what.textContent = d.service ? 'serves ' + d.service + (d.proxy ? ' (PROXY ' + d.proxy + ' header)' : '')
+        + (d.idle ? ', idle ' + d.idle + ' allowed' : '')
         : 'no service behind it';
     const inbound = document.createElement('div');
     inbound.className = d.inbound === 'allow' ? 'allow' : (d.openTo.length ? 'partly' : d.inbound);

@@ -2,6 +2,7 @@ package dev.porte.cli;
 
 import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
+import dev.porte.core.model.DurationText;
 import dev.porte.nft.KernelFirewall;
 import dev.porte.nft.Nft;
 import dev.porte.nft.StateDir;
@@ -53,7 +54,7 @@ final class ApplyCommand implements Callable<Integer> {
   public Integer call() {
     PolicySource.Loaded loaded = source.load();
     Duration wait = confirm == null ? null
-        : DurationArgument.parse("--confirm", confirm, Duration.ofSeconds(1), Duration.ofDays(1));
+        : DurationText.parse("--confirm", confirm, Duration.ofSeconds(1), Duration.ofDays(1));
     if (!force) {
       KernelFirewall.checkSsh(loaded.policy(), System.getenv("SSH_CONNECTION"));
     }

@@ -3,6 +3,7 @@ package dev.porte.cli;
 import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
 import dev.porte.core.model.Policy;
+import dev.porte.core.model.DurationText;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.ServiceBinding;
@@ -126,7 +127,8 @@ final class GatewayCommand implements Callable<Integer> {
       for (Protocol p : s.protocols()) {
         InetSocketAddress at = gateway.address(p, s.port());
         String header = s.proxy() == ProxyHeader.NONE ? "" : " (PROXY " + s.proxy() + " header)";
-        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + ": "
+        String idle = s.idle() == null ? "" : " (idle " + DurationText.format(s.idle()) + ")";
+        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + ": "
             + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
       }
     }

@@ -2,6 +2,7 @@ package dev.porte.cli;
 
 import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
+import dev.porte.core.model.DurationText;
 import dev.porte.core.model.IpAddress;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
@@ -107,9 +108,9 @@ final class GatewayOptions {
           .bind(addresses)
           .portOffset(portOffset)
           .maxConnectionsPerSource(atLeast("--max-per-source", maxPerSource, 1))
-          .idleTimeout(DurationArgument.parse("--idle-timeout", idleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
-          .connectTimeout(DurationArgument.parse("--connect-timeout", connectTimeout, Duration.ofMillis(1), MAX_TIMEOUT))
-          .udpIdleTimeout(DurationArgument.parse("--udp-idle-timeout", udpIdleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
+          .idleTimeout(DurationText.parse("--idle-timeout", idleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
+          .connectTimeout(DurationText.parse("--connect-timeout", connectTimeout, Duration.ofMillis(1), MAX_TIMEOUT))
+          .udpIdleTimeout(DurationText.parse("--udp-idle-timeout", udpIdleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
           .clientAlias(alias)
           .ioThreads(atLeast("--io-threads", ioThreads, 0));
     } catch (IllegalArgumentException e) {
@@ -135,7 +136,7 @@ final class GatewayOptions {
 
   /** The drain asked for, checked: a bad value is a usage error before anything starts. */
   Duration drain() {
-    return DurationArgument.parse("--drain", drain, Duration.ZERO, Duration.ofSeconds(MAX_DRAIN_SECONDS));
+    return DurationText.parse("--drain", drain, Duration.ZERO, Duration.ofSeconds(MAX_DRAIN_SECONDS));
   }
 
   /**

@@ -29,6 +29,8 @@ final class Connection {
   private volatile String closeReason = "closed";
   // Read and written only on the connection's event loop (IdleSweeper).
   private long lastActivity;
+  // The service's idle timeout, else the gateway's; a reload may change it from another thread.
+  private volatile long idleNanos;
 
   Connection(Channel client, IpAddress source, ServiceBinding service, InetSocketAddress backendAddress,
       ConnectionVerdict verdict) {
@@ -37,6 +39,16 @@ final class Connection {
     this.service = service;
     this.backendAddress = backendAddress;
     this.verdict = verdict;
+  }
+
+  /** How long this connection may move no data before the sweep closes it, in nanoseconds. */
+  long idleNanos() {
+    return idleNanos;
+  }
+
+  /** The idle timeout from now on: at admission, and again at each reload. */
+  void idleNanos(long value) {
+    this.idleNanos = value;
   }
 
   /** Data moved at {@code now} (nanoseconds of the gateway's ticker). */

@@ -143,6 +143,7 @@ public final class Gateway implements AutoCloseable {
         dropped++;
       } else {
         c.verdict(verdict);
+        c.idleNanos(idle.idleNanos(service));
         kept++;
       }
     }

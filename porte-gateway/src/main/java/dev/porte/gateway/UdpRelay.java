@@ -52,7 +52,8 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     listener = ctx.channel();
-    long period = Math.max(100, gateway.config().udpIdleTimeout().toMillis() / 4);
+    // A service may set a shorter timeout than the gateway's, and a reload may change it.
+    long period = Math.max(100, Math.min(250, gateway.config().udpIdleTimeout().toMillis() / 4));
     ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     ctx.fireChannelActive();
   }
@@ -165,10 +166,14 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     listener.writeAndFlush(new DatagramPacket(packet.content(), session.client));
   }
 
-  /** Closes sessions idle for longer than the timeout; runs on the event loop. */
+  /**
+   * Closes sessions idle for longer than the timeout (the service's, else the gateway's); runs on
+   * the event loop.
+   */
   void sweep() {
     long now = gateway.config().ticker().getAsLong();
-    long limit = gateway.config().udpIdleTimeout().toNanos();
+    ServiceBinding service = gateway.snapshot().service(Protocol.UDP, servicePort);
+    long limit = (service != null && service.idle() != null ? service.idle() : gateway.config().udpIdleTimeout()).toNanos();
     List<UdpSession> idle = new ArrayList<>();
     for (UdpSession s : sessions.values()) {
       if (now - s.lastSeen >= limit) {

@@ -97,6 +97,33 @@ class LimitsIT {
   }
 
   @Test
+  void aServiceSetsItsOwnIdleTimeoutAndAReloadChangesItForOpenConnections() throws IOException {
+    String services = "inbound:\n  - allow: 7/tcp\n  - allow: 9/tcp\nservices:\n";
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy(services + "  7: { to: 127.0.0.1:" + echo.port() + ", idle: 60s }\n"
+            + "  9: { to: 127.0.0.1:" + echo.port() + " }\n"), config().idleTimeout(Duration.ofMillis(300)).build());
+        Socket ssh = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7));
+        Socket web = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 9))) {
+      ssh.setSoTimeout(5000);
+      web.setSoTimeout(5000);
+      roundTrip(ssh, "a long session");
+      roundTrip(web, "a short one");
+      // 9 sets nothing: the gateway's 300 ms hold. 7 sets a minute: it outlives that.
+      assertThat(web.getInputStream().read()).isEqualTo(-1);
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+      roundTrip(ssh, "still here after 800 ms of silence");
+
+      // The new policy gives 7 one second, and the open connection gets it too.
+      gateway.reload(policy(services + "  7: { to: 127.0.0.1:" + echo.port() + ", idle: 1s }\n"
+          + "  9: { to: 127.0.0.1:" + echo.port() + " }\n"));
+      long quiet = System.nanoTime();
+      assertThat(ssh.getInputStream().read()).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isGreaterThan(Duration.ofMillis(900));
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+    }
+  }
+
+  @Test
   void aConnectionThatOnlyDownloadsIsNotIdle() throws Exception {
     // The backend speaks every 100 ms for 1.2 s; the client says nothing after its first line.
     // Data in either direction is activity, so the 300 ms idle timeout must not end it.

@@ -79,6 +79,36 @@ class UdpIT {
   }
 
   @Test
+  void aServicesOwnIdleTimeoutEndsItsSessionsAndAReloadChangesIt() throws IOException {
+    AtomicLong now = new AtomicLong();
+    String withIdle = "inbound:\n  - allow: 53/udp\n    from: 198.51.100.0/24\nservices:\n  53: { to: 127.0.0.1:%d, proto: udp, idle: %s }\n";
+    try (TestBackends.UdpEcho echo = new TestBackends.UdpEcho(InetAddress.getLoopbackAddress());
+        Gateway gateway = Gateway.start(policy(String.format(withIdle, echo.port(), "5s")),
+            config().ticker(now::get).udpIdleTimeout(Duration.ofSeconds(30)).build());
+        DatagramSocket circle = client(CIRCLE_LOCAL)) {
+      InetSocketAddress at = gateway.address(Protocol.UDP, 53);
+      assertThat(exchange(circle, at, "query 1")).isEqualTo("query 1");
+      // The service's 5 s, not the gateway's 30 s.
+      now.addAndGet(Duration.ofMillis(4_999).toNanos());
+      gateway.sweepUdp();
+      assertThat(gateway.udpSessions()).isEqualTo(1);
+      now.addAndGet(Duration.ofMillis(1).toNanos());
+      gateway.sweepUdp();
+      assertThat(gateway.udpSessions()).isZero();
+
+      // A reload to 2m holds the session open past both.
+      gateway.reload(policy(String.format(withIdle, echo.port(), "2m")));
+      assertThat(exchange(circle, at, "query 2")).isEqualTo("query 2");
+      now.addAndGet(Duration.ofSeconds(119).toNanos());
+      gateway.sweepUdp();
+      assertThat(gateway.udpSessions()).isEqualTo(1);
+      now.addAndGet(Duration.ofSeconds(1).toNanos());
+      gateway.sweepUdp();
+      assertThat(gateway.udpSessions()).isZero();
+    }
+  }
+
+  @Test
   void outboundDeniedDatagramsReachTheServiceButNoReplyLeaves() throws IOException {
     try (TestBackends.UdpEcho echo = new TestBackends.UdpEcho(InetAddress.getLoopbackAddress());
         Gateway gateway = Gateway.start(policy(policyFor(echo.port(), "outbound:\n  - deny: 53/udp\n")), config().build());

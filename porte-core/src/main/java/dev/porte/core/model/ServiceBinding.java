@@ -1,18 +1,28 @@
 package dev.porte.core.model;
 
+import java.time.Duration;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service the gateway serves: it listens on {@code port} for {@code protocols} and relays to
  * {@code backendHost:backendPort}, opening each TCP connection to the backend with {@code proxy}'s
- * header.
+ * header. {@code idle}, when set, is how long a connection (or UDP session) of this service may
+ * move no data before it is closed, in place of the gateway's default: an SSH session may sit for
+ * hours where a web client should not hold a connection for minutes.
  */
-public record ServiceBinding(
-    int port, Set<Protocol> protocols, String backendHost, int backendPort, ProxyHeader proxy, SourceLocation location) {
+public record ServiceBinding(int port, Set<Protocol> protocols, String backendHost, int backendPort, ProxyHeader proxy,
+    @Nullable Duration idle, SourceLocation location) {
+  /** The longest idle timeout a service may set: a day, as on the command line. */
+  public static final Duration MAX_IDLE = Duration.ofDays(1);
+
   public ServiceBinding {
     Port.check(port);
     Port.check(backendPort);
     protocols = Set.copyOf(protocols);
+    if (idle != null && (idle.compareTo(Duration.ofSeconds(1)) < 0 || idle.compareTo(MAX_IDLE) > 0)) {
+      throw new IllegalArgumentException("idle timeout out of range: " + idle + " (valid: 1s to 1d)");
+    }
     if (proxy != ProxyHeader.NONE && protocols.contains(Protocol.UDP)) {
       throw new IllegalArgumentException("the PROXY protocol header is for TCP services, not " + protocols);
     }

@@ -5,6 +5,7 @@ import dev.porte.core.error.PorteException;
 import dev.porte.core.model.Action;
 import dev.porte.core.model.Cidr;
 import dev.porte.core.model.Direction;
+import dev.porte.core.model.DurationText;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.PortSpec;
 import dev.porte.core.model.ProxyHeader;
@@ -21,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,7 +50,7 @@ import java.util.regex.Pattern;
 public final class PolicyParser {
   private static final List<String> TOP_KEYS = List.of("defaults", "replies", "groups", "inbound", "outbound", "services");
   private static final List<String> DEFAULT_KEYS = List.of("inbound", "outbound");
-  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "name");
+  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "idle", "name");
   private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,62}");
   private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}(/[A-Za-z0-9]+)?");
   private static final Pattern HOST_NAME =
@@ -177,6 +179,7 @@ public final class PolicyParser {
       Set<Protocol> protocols = null;
       ProxyHeader proxy = ProxyHeader.NONE;
       Doc proxyDoc = null;
+      Duration idle = null;
       if (value instanceof Doc.MapDoc) {
         Doc.MapDoc spec = (Doc.MapDoc) value;
         spec.onlyKeys("service " + key, SERVICE_KEYS);
@@ -200,6 +203,11 @@ public final class PolicyParser {
         if (proxyDoc != null) {
           Doc header = proxyDoc;
           proxy = wrap(header, () -> ProxyHeader.parse(word(header, "proxy")));
+        }
+        Doc idleDoc = spec.get("idle");
+        if (idleDoc != null) {
+          String what = "service " + key + " idle";
+          idle = wrap(idleDoc, () -> DurationText.parse(what, word(idleDoc, what), Duration.ofSeconds(1), ServiceBinding.MAX_IDLE));
         }
         value = to;
       } else {
@@ -226,7 +234,7 @@ public final class PolicyParser {
           }
           seen.put(id, at);
         }
-        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, proxy, at));
+        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, proxy, idle, at));
       }
     }
     return bindings;

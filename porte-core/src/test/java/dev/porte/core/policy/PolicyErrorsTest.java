@@ -69,6 +69,9 @@ class PolicyErrorsTest {
       service without to;    services:|  80: { proto: udp };                           INVALID_VALUE;    2;   7; service 80 has no 'to'
       bad proxy version;     services:|  80: { to: 127.0.0.1:8080, proxy: v3 };        INVALID_VALUE;    2;  36; unknown PROXY protocol version: 'v3' (valid: v1, v2, none)
       proxy over udp;        services:|  domain: { to: 127.0.0.1:5353, proxy: v2 };    INVALID_VALUE;    2;  40; service domain is served over udp, and the PROXY protocol header is for tcp only
+      idle not a duration;   services:|  22: { to: 127.0.0.1:2222, idle: forever };    INVALID_VALUE;    2;  35; service 22 idle 'forever' is not a duration (valid: a number of seconds, or one with a unit: 500ms, 30s, 5m, 1h, 1d)
+      idle too long;         services:|  22: { to: 127.0.0.1:2222, idle: 2d };         INVALID_VALUE;    2;  35; service 22 idle 2d is out of range (valid: 1s to 1d)
+      idle too short;        services:|  22: { to: 127.0.0.1:2222, idle: 500ms };      INVALID_VALUE;    2;  35; service 22 idle 500ms is out of range (valid: 1s to 1d)
       top level not a map;   - allow: 22;                                               INVALID_VALUE;    1;   1; a policy must be a map
       two documents;         inbound: []|---|inbound: [];                               SYNTAX;           3;   1; more than one document
       """)

@@ -82,6 +82,22 @@ class PolicyParserTest {
   }
 
   @Test
+  void aServiceMaySetItsOwnIdleTimeout() {
+    Policy policy = TestPolicies.parser().parse("services:\n"
+        + "  22: { to: 127.0.0.1:2222, idle: 8h }\n"
+        + "  80: { to: 127.0.0.1:8080, idle: 30 }\n"
+        + "  53/udp: { to: 127.0.0.1:5353, idle: 10s }\n"
+        + "  443: 127.0.0.1:8443\n", "porte.yaml");
+    assertThat(policy.services())
+        .extracting(ServiceBinding::port, ServiceBinding::idle)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(22, java.time.Duration.ofHours(8)),
+            org.assertj.core.groups.Tuple.tuple(80, java.time.Duration.ofSeconds(30)),
+            org.assertj.core.groups.Tuple.tuple(53, java.time.Duration.ofSeconds(10)),
+            org.assertj.core.groups.Tuple.tuple(443, null));
+  }
+
+  @Test
   void theDesignExampleMeansWhatItsCommentsSay() {
     Policy policy = TestPolicies.parser().parse(TestPolicies.resource("design-example.yaml"), "porte.yaml");
     ReferenceEvaluator evaluator = new ReferenceEvaluator(policy);

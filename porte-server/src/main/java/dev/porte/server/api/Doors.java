@@ -4,6 +4,7 @@ import dev.porte.core.engine.ConnectionVerdict;
 import dev.porte.core.engine.ReferenceEvaluator;
 import dev.porte.core.model.Action;
 import dev.porte.core.model.Direction;
+import dev.porte.core.model.DurationText;
 import dev.porte.core.model.Flow;
 import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.Policy;
@@ -42,6 +43,7 @@ final class Doors {
         Door door = doors.computeIfAbsent(key(protocol, service.port()), k -> new Door(protocol, service.port()));
         door.service = service.backend();
         door.proxy = service.proxy() == ProxyHeader.NONE ? null : service.proxy().toString();
+        door.idle = service.idle() == null ? null : DurationText.format(service.idle());
       }
     }
     for (Unserved u : unserved) {
@@ -84,6 +86,8 @@ final class Doors {
     String service;
     /** The PROXY protocol header sent to the backend ({@code v1}, {@code v2}), or null for none. */
     String proxy;
+    /** The service's own idle timeout ({@code 8h}), or null where the gateway's applies. */
+    String idle;
     /** The addresses the gateway could not listen on for this door, with why. */
     final List<String> notServed = new ArrayList<>();
 
@@ -105,6 +109,7 @@ final class Doors {
       json.put("protocol", protocol.toString());
       json.put("service", service);
       json.put("proxy", proxy);
+      json.put("idle", idle);
       json.put("notServed", notServed);
       json.put("inbound", anyone.open().action().toString());
       json.put("decidedBy", anyone.open().decidedBy());

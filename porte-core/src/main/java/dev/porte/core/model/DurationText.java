@@ -1,4 +1,4 @@
-package dev.porte.cli;
+package dev.porte.core.model;
 
 import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
@@ -8,24 +8,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A duration given to an option, as operators write them in HAProxy ({@code timeout connect 500ms})
- * and systemd ({@code 30s}, {@code 5m}): a whole number with one unit of {@code ms}, {@code s},
- * {@code m}, {@code h} or {@code d}, or a bare number of seconds as porte's options always took.
- * Every error is a usage error that names the option, quotes the value and says what is valid.
+ * A duration as operators write them in HAProxy ({@code timeout connect 500ms}) and systemd
+ * ({@code 30s}, {@code 5m}): a whole number with one unit of {@code ms}, {@code s}, {@code m},
+ * {@code h} or {@code d}, or a bare number of seconds. Used by the policy file's service timeouts
+ * and by the command line's options, so that both read the same forms.
  */
-final class DurationArgument {
-  private DurationArgument() {}
+public final class DurationText {
+  private DurationText() {}
 
   /** What the errors offer as valid forms. */
-  static final String FORMS = "a number of seconds, or one with a unit: 500ms, 30s, 5m, 1h, 1d";
+  public static final String FORMS = "a number of seconds, or one with a unit: 500ms, 30s, 5m, 1h, 1d";
 
   private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
 
-  /** {@code text}, the value of {@code option}, as a duration from {@code min} to {@code max}. */
-  static Duration parse(String option, String text, Duration min, Duration max) {
+  /**
+   * {@code text} (what names it: {@code what}) as a duration from {@code min} to {@code max}; a
+   * usage error that quotes the text and says what is valid otherwise.
+   */
+  public static Duration parse(String what, String text, Duration min, Duration max) {
     Matcher m = FORM.matcher(text.strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new PorteException(ErrorCode.USAGE, option + " '" + text + "' is not a duration (valid: " + FORMS + ")");
+      throw new PorteException(ErrorCode.INVALID_VALUE, what + " '" + text + "' is not a duration (valid: " + FORMS + ")");
     }
     long amount = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -37,14 +40,14 @@ final class DurationArgument {
       default -> Duration.ofSeconds(amount);
     };
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new PorteException(ErrorCode.USAGE, option + " " + text + " is out of range (valid: " + format(min) + " to "
-          + format(max) + ")");
+      throw new PorteException(ErrorCode.INVALID_VALUE, what + " " + text.strip() + " is out of range (valid: " + format(min)
+          + " to " + format(max) + ")");
     }
     return value;
   }
 
   /** {@code d} in the largest unit that writes it whole: {@code 500ms}, {@code 25s}, {@code 5m}, {@code 1d}. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0) {
       return "0s";
