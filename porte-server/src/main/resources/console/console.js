@@ -86,7 +86,8 @@ function drawDoors() {
       const chip = document.createElement('span');
       chip.className = 'chip ' + c.verdict;
       chip.textContent = c.client + ' ' + (c.verdict === 'allow' ? '✓' : '✗');
-      chip.title = c.at + ' · ' + c.verdict + ' · ' + (c.rule || '') + ' · ' + c.bytesIn + '/' + c.bytesOut + ' bytes';
+      chip.title = c.at + ' · ' + c.verdict + ' · ' + (c.rule || '') + ' · ' + c.bytesIn + '/' + c.bytesOut + ' bytes'
+          + (c.ended ? ' · ' + c.ended.replaceAll('_', ' ') : '');
       clients.append(chip);
     }
     if (seen.length === 0) clients.textContent = 'no recent clients';
@@ -150,6 +151,7 @@ async function loadConnections() {
     cell(row, c.verdict, c.verdict);
     cell(row, c.rule);
     cell(row, c.bytesIn + ' / ' + c.bytesOut);
+    cell(row, c.ended ? c.ended.replaceAll('_', ' ') : '', c.ended && c.ended !== 'closed' ? 'partly' : undefined);
   }
 }
 

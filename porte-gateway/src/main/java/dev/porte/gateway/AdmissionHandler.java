@@ -56,11 +56,11 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         admit(ctx, source, service, snapshot.backend(service), verdict);
         break;
       case REJECT:
-        gateway.report(verdict, 0, 0);
+        gateway.report(verdict, 0, 0, null);
         reset(ch);
         break;
       default:
-        gateway.report(verdict, 0, 0);
+        gateway.report(verdict, 0, 0, null);
         // Deny: nothing said. The kernel has completed the handshake already, so a FIN with no
         // data is the closest a userspace listener comes to a drop. A plain close over bytes the
         // client already sent would be an RST, so drain them while the FIN goes out.

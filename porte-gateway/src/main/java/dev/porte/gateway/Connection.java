@@ -26,6 +26,7 @@ final class Connection {
   // Written only on the event loop; volatile so that the close log and metrics see them.
   private volatile long bytesIn;
   private volatile long bytesOut;
+  private volatile CloseCause closeCause = CloseCause.CLOSED;
   private volatile String closeReason = "closed";
   // Read and written only on the connection's event loop (IdleSweeper).
   private long lastActivity;
@@ -100,16 +101,17 @@ final class Connection {
     return bytesOut;
   }
 
-  /** Records why the connection ends; the first reason given is the one logged. */
-  void closeReason(String reason) {
-    if ("closed".equals(closeReason)) {
+  /** Records why the connection ends; the first cause given is the one logged and counted. */
+  void closeReason(CloseCause cause, String reason) {
+    if (closeCause == CloseCause.CLOSED) {
       closeReason = reason;
+      closeCause = cause;
     }
   }
 
   /** Closes both sides and records why. */
-  void close(String reason) {
-    closeReason(reason);
+  void close(CloseCause cause, String reason) {
+    closeReason(cause, reason);
     Channel b = backend;
     if (b != null) {
       b.close();
@@ -119,6 +121,10 @@ final class Connection {
 
   String closeReason() {
     return closeReason;
+  }
+
+  CloseCause closeCause() {
+    return closeCause;
   }
 
   long millis() {

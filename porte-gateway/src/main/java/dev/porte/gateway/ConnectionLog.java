@@ -45,17 +45,18 @@ final class ConnectionLog {
   static void close(Connection c) {
     if (LOG.isInfoEnabled()) { // this runs for every connection: build the texts only when logged
       close(c.client.remoteAddress(), c.verdict().flow().portText(), c.verdict().open().decidedBy(), c.bytesIn(),
-          c.bytesOut(), c.millis(), c.closeReason());
+          c.bytesOut(), c.millis(), c.closeCause(), c.closeReason());
     }
   }
 
-  static void close(SocketAddress client, String port, String rule, long in, long out, long millis, String reason) {
+  static void close(SocketAddress client, String port, String rule, long in, long out, long millis, CloseCause cause,
+      String reason) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
     LOG.info(
-        "close time={} client={} port={} rule=\"{}\" bytes_in={} bytes_out={} duration_ms={} reason=\"{}\"",
-        Instant.now(), text(client), port, rule, in, out, millis, reason);
+        "close time={} client={} port={} rule=\"{}\" bytes_in={} bytes_out={} duration_ms={} cause={} reason=\"{}\"",
+        Instant.now(), text(client), port, rule, in, out, millis, cause.label(), reason);
   }
 
   /** {@code 127.0.0.1:80} or {@code [::1]:80}: the address alone, never a host name. */

@@ -139,7 +139,7 @@ public final class Gateway implements AutoCloseable {
       ServiceBinding service = next.service(Protocol.TCP, c.service.port());
       ConnectionVerdict verdict = next.engine.connect(c.verdict().flow());
       if (service == null || !verdict.admitted()) {
-        c.close("policy reload: " + (service == null ? "service removed" : "no longer allowed by " + verdict.open().decidedBy()));
+        c.close(CloseCause.POLICY_RELOAD, "policy reload: " + (service == null ? "service removed" : "no longer allowed by " + verdict.open().decidedBy()));
         dropped++;
       } else {
         c.verdict(verdict);
@@ -277,13 +277,13 @@ public final class Gateway implements AutoCloseable {
     }
     metrics.closed();
     ConnectionLog.close(c);
-    report(c.verdict(), c.bytesIn(), c.bytesOut());
+    report(c.verdict(), c.bytesIn(), c.bytesOut(), c.closeCause());
   }
 
   /** Hands a decided connection to the configured listener; its failure never reaches the relay. */
-  void report(ConnectionVerdict verdict, long bytesIn, long bytesOut) {
+  void report(ConnectionVerdict verdict, long bytesIn, long bytesOut, @Nullable CloseCause ended) {
     try {
-      config.listener().record(new ConnectionRecord(verdict, bytesIn, bytesOut));
+      config.listener().record(new ConnectionRecord(verdict, bytesIn, bytesOut, ended));
     } catch (RuntimeException e) {
       LOG.warn("the connection listener failed on {}: {}", verdict.flow(), e.toString());
     }
@@ -479,7 +479,7 @@ public final class Gateway implements AutoCloseable {
     closed = true;
     listeners.values().forEach(l -> l.channels.forEach(ch -> ch.close().awaitUninterruptibly()));
     listeners.clear();
-    new ArrayList<>(tracker.live()).forEach(c -> c.close("gateway stopped"));
+    new ArrayList<>(tracker.live()).forEach(c -> c.close(CloseCause.GATEWAY_STOPPED, "gateway stopped"));
     if (boss != null) {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }

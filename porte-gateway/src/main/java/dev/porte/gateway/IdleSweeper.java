@@ -83,6 +83,6 @@ final class IdleSweeper {
       }
     }
     // Closed after the walk: a close removes the connection from the set being walked.
-    idle.forEach(c -> c.close("idle for " + DurationText.format(Duration.ofNanos(c.idleNanos()))));
+    idle.forEach(c -> c.close(CloseCause.IDLE, "idle for " + DurationText.format(Duration.ofNanos(c.idleNanos()))));
   }
 }

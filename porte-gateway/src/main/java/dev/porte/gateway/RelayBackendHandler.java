@@ -35,7 +35,7 @@ final class RelayBackendHandler extends ChannelInboundHandlerAdapter {
     if (!connection.repliesAllowed()) {
       ReferenceCountUtil.release(msg);
       gateway.metrics().replyBlocked();
-      connection.close("outbound " + connection.verdict().flow().portText() + " denied by "
+      connection.close(CloseCause.REPLY_WITHHELD, "outbound " + connection.verdict().flow().portText() + " denied by "
           + connection.verdict().data().decidedBy() + ": reply withheld");
       return;
     }
@@ -73,6 +73,6 @@ final class RelayBackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("backend connection {} failed", ctx.channel(), cause);
-    connection.close("backend error: " + cause.getMessage());
+    connection.close(CloseCause.BACKEND_ERROR, "backend error: " + cause.getMessage());
   }
 }

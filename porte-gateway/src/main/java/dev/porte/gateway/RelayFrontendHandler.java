@@ -71,7 +71,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         String why = f.cause() == null ? "unknown" : String.valueOf(f.cause().getMessage());
         LOG.warn("backend {} for {} is unreachable ({}): closing the client connection",
             connection.service.backend(), connection.verdict().flow().portText(), why);
-        connection.closeReason("backend unreachable: " + why);
+        connection.closeReason(CloseCause.BACKEND_UNREACHABLE, "backend unreachable: " + why);
         Relay.closeGently(client);
       }
     });
@@ -89,7 +89,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
       LOG.warn("cannot open a socket to backend {} for {}: {}{}; such clients are closed", connection.service.backend(),
           connection.verdict().flow().portText(), why, FileDescriptors.remedyFor(why));
     }
-    connection.close("no socket for the backend: " + why);
+    connection.close(CloseCause.NO_BACKEND_SOCKET, "no socket for the backend: " + why);
   }
 
   @Override
@@ -141,6 +141,6 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("client connection {} failed", ctx.channel(), cause);
-    connection.close("client error: " + cause.getMessage());
+    connection.close(CloseCause.CLIENT_ERROR, "client error: " + cause.getMessage());
   }
 }

@@ -78,7 +78,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
       LOG.debug("udp datagram from {} to {} refused ({})", sender, servicePort, verdict.open().decidedBy());
       packet.release();
       if (session != null) {
-        close(session, "policy no longer allows it");
+        close(session, CloseCause.POLICY_RELOAD, "policy no longer allows it");
       }
       return;
     }
@@ -180,7 +180,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
         idle.add(s);
       }
     }
-    idle.forEach(s -> close(s, "idle"));
+    idle.forEach(s -> close(s, CloseCause.IDLE, "idle"));
   }
 
   /** Re-judges every session against a new policy; runs on the event loop. */
@@ -194,25 +194,25 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
         s.verdict = v;
       }
     }
-    refused.forEach(s -> close(s, "policy reload: no longer allowed"));
+    refused.forEach(s -> close(s, CloseCause.POLICY_RELOAD, "policy reload: no longer allowed"));
   }
 
   int sessionCount() {
     return sessions.size();
   }
 
-  private void close(UdpSession s, String reason) {
+  private void close(UdpSession s, CloseCause cause, String reason) {
     sessions.remove(s.client);
     gateway.udpTracker().release(s.source);
     s.channel.close();
     ConnectionLog.close(s.client, servicePort + "/udp", s.verdict.open().decidedBy(), s.bytesIn, s.bytesOut,
-        TimeUnit.NANOSECONDS.toMillis(gateway.config().ticker().getAsLong() - s.started), reason);
-    gateway.report(s.verdict, s.bytesIn, s.bytesOut);
+        TimeUnit.NANOSECONDS.toMillis(gateway.config().ticker().getAsLong() - s.started), cause, reason);
+    gateway.report(s.verdict, s.bytesIn, s.bytesOut, cause);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    new ArrayList<>(sessions.values()).forEach(s -> close(s, "gateway stopped listening"));
+    new ArrayList<>(sessions.values()).forEach(s -> close(s, CloseCause.GATEWAY_STOPPED, "gateway stopped listening"));
     ctx.fireChannelInactive();
   }
 

@@ -86,13 +86,17 @@ class LimitsIT {
 
   @Test
   void anIdleConnectionIsClosed() throws IOException {
+    List<ConnectionRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
-        Gateway gateway = Gateway.start(policy(echoPolicy(echo.port())), config().idleTimeout(Duration.ofMillis(300)).build());
+        Gateway gateway = Gateway.start(policy(echoPolicy(echo.port())),
+            config().idleTimeout(Duration.ofMillis(300)).listener(records::add).build());
         Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
       roundTrip(s, "then silence");
       // Nothing more is sent: the gateway closes the connection once it has been idle 300 ms.
       assertThat(s.getInputStream().read()).isEqualTo(-1);
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+      await().atMost(Duration.ofSeconds(3)).until(() -> !records.isEmpty());
+      assertThat(records).singleElement().extracting(ConnectionRecord::ended).isEqualTo(CloseCause.IDLE);
     }
   }
 

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class TcpVerdictsIT {
   private TestBackends.Tcp ssh;
   private TestBackends.Tcp mysql;
   private Gateway gateway;
+  /** What the gateway reports to a connection log, in order. */
+  private final List<ConnectionRecord> records = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void backends() throws IOException {
@@ -68,7 +71,7 @@ class TcpVerdictsIT {
   }
 
   private Gateway start(String yaml) {
-    gateway = Gateway.start(policy(yaml), config().build());
+    gateway = Gateway.start(policy(yaml), config().listener(records::add).build());
     return gateway;
   }
 
@@ -89,6 +92,17 @@ class TcpVerdictsIT {
     await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
     assertThat(gateway.metrics().bytesIn()).isEqualTo(GET.length);
     assertThat(gateway.metrics().bytesOut()).isGreaterThan(PAGE.length());
+    await().atMost(Duration.ofSeconds(3)).until(() -> !records.isEmpty());
+    assertThat(records).singleElement().satisfies(r -> {
+      assertThat(r.ended()).as("the normal end").isEqualTo(CloseCause.CLOSED);
+      assertThat(r.bytesIn()).isEqualTo(GET.length);
+    });
+  }
+
+  /** The end of a connection the gateway has already forgotten: the record comes after its close. */
+  private ConnectionRecord lastRecord() {
+    await().atMost(Duration.ofSeconds(3)).until(() -> !records.isEmpty());
+    return records.get(records.size() - 1);
   }
 
   @Test
@@ -102,6 +116,7 @@ class TcpVerdictsIT {
     assertThat(ssh.connections).hasValue(0);
     assertThat(gateway.metrics().refusedByPort()).containsEntry("22/tcp", 1L);
     assertThat(gateway.metrics().decisionsByRule()).containsEntry("default policy deny", 1L);
+    assertThat(lastRecord().ended()).as("refused: it never began").isNull();
   }
 
   @Test
@@ -128,6 +143,7 @@ class TcpVerdictsIT {
     await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(web.requests).hasValue(1));
     assertThat(gateway.metrics().repliesBlocked()).isGreaterThanOrEqualTo(1);
     assertThat(gateway.metrics().bytesOut()).isZero();
+    assertThat(lastRecord().ended()).isEqualTo(CloseCause.REPLY_WITHHELD);
   }
 
   @Test
@@ -158,6 +174,7 @@ class TcpVerdictsIT {
           .extracting(ILoggingEvent::getFormattedMessage)
           .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + closedPort).contains("unreachable")));
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+      assertThat(lastRecord().ended()).isEqualTo(CloseCause.BACKEND_UNREACHABLE);
     } finally {
       logger.detachAppender(lines);
     }

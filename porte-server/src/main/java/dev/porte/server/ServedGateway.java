@@ -67,7 +67,8 @@ public final class ServedGateway implements AutoCloseable {
         verdict.open().action(),
         verdict.open().decidedBy(),
         record.bytesIn(),
-        record.bytesOut());
+        record.bytesOut(),
+        record.ended() == null ? null : record.ended().label());
   }
 
   public Gateway gateway() {

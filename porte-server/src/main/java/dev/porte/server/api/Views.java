@@ -145,6 +145,7 @@ final class Views {
     json.put("rule", e.rule());
     json.put("bytesIn", e.bytesIn());
     json.put("bytesOut", e.bytesOut());
+    json.put("ended", e.ended());
     return json;
   }
 }

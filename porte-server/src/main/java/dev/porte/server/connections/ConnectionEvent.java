@@ -26,7 +26,8 @@ public record ConnectionEvent(
     Action verdict,
     @Nullable String rule,
     long bytesIn,
-    long bytesOut) {
+    long bytesOut,
+    @Nullable String ended) {
   public ConnectionEvent {
     Port.check(port);
     if (bytesIn < 0 || bytesOut < 0) {
@@ -37,7 +38,7 @@ public record ConnectionEvent(
   /** An event not yet stored. */
   public static ConnectionEvent of(
       Instant at, Direction direction, Protocol protocol, IpAddress client, int port, Action verdict,
-      @Nullable String rule, long bytesIn, long bytesOut) {
-    return new ConnectionEvent(0, at, direction, protocol, client, port, verdict, rule, bytesIn, bytesOut);
+      @Nullable String rule, long bytesIn, long bytesOut, @Nullable String ended) {
+    return new ConnectionEvent(0, at, direction, protocol, client, port, verdict, rule, bytesIn, bytesOut, ended);
   }
 }

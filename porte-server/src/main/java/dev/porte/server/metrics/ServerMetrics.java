@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * The server's meters, in one Prometheus registry. Thread-safe (Micrometer's meters are).
  *
  * <p>Names as scraped: {@code porte_connections_total{port,protocol,verdict,rule}},
+ * {@code porte_connections_ended_total{protocol,cause}},
  * {@code porte_bytes_total{direction}}, {@code porte_checks_total{verdict}},
  * {@code porte_policy_version}, {@code porte_policy_applies_total{kind}},
  * {@code porte_policy_apply_failures_total}, {@code porte_connections_log_dropped_total}; and the
@@ -86,6 +87,15 @@ public final class ServerMetrics {
         .increment();
     bytesIn.increment(event.bytesIn());
     bytesOut.increment(event.bytesOut());
+    if (event.ended() != null) {
+      Counter.builder("porte.connections.ended")
+          .description("Admitted connections and UDP sessions that ended, by protocol and cause (idle, "
+              + "backend_unreachable, reply_withheld, ...; closed is the normal end)")
+          .tag("protocol", event.protocol().toString())
+          .tag("cause", event.ended())
+          .register(registry)
+          .increment();
+    }
   }
 
   /** Counts one "would this pass" question answered by the API. */

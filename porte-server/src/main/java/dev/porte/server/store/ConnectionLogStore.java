@@ -44,8 +44,8 @@ public final class ConnectionLogStore implements ConnectionLog {
     }
     db.write(c -> {
       try (PreparedStatement s = c.prepareStatement(
-          "INSERT INTO connection_log (at, direction, protocol, client, port, verdict, rule, bytes_in, bytes_out)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          "INSERT INTO connection_log (at, direction, protocol, client, port, verdict, rule, bytes_in, bytes_out, ended)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (ConnectionEvent e : events) {
           s.setLong(1, e.at().toEpochMilli());
           s.setString(2, e.direction().toString());
@@ -56,6 +56,7 @@ public final class ConnectionLogStore implements ConnectionLog {
           s.setString(7, e.rule());
           s.setLong(8, e.bytesIn());
           s.setLong(9, e.bytesOut());
+          s.setString(10, e.ended());
           s.addBatch();
         }
         s.executeBatch();
@@ -73,7 +74,8 @@ public final class ConnectionLogStore implements ConnectionLog {
   /** The newest events that match {@code query}, newest first. */
   public List<ConnectionEvent> find(ConnectionQuery query) {
     StringBuilder sql = new StringBuilder(
-        "SELECT id, at, direction, protocol, client, port, verdict, rule, bytes_in, bytes_out FROM connection_log WHERE 1 = 1");
+        "SELECT id, at, direction, protocol, client, port, verdict, rule, bytes_in, bytes_out, ended FROM connection_log"
+            + " WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (query.verdict() != null) {
       sql.append(" AND verdict = ?");
@@ -127,6 +129,7 @@ public final class ConnectionLogStore implements ConnectionLog {
         Action.parse(rs.getString(7)),
         rs.getString(8),
         rs.getLong(9),
-        rs.getLong(10));
+        rs.getLong(10),
+        rs.getString(11));
   }
 }

@@ -322,10 +322,10 @@ class ApiTest {
   void theConnectionLogIsFedThroughTheSeamFilteredAndCounted() throws Exception {
     IpAddress a = IpAddress.parse("198.51.100.7");
     IpAddress b = IpAddress.parse("2001:db8::7");
-    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 22, Action.DENY, "default policy", 0, 0));
-    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, b, 80, Action.ALLOW, "porte.yaml line 3", 100, 5000));
-    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 80, Action.ALLOW, "porte.yaml line 3", 7, 8));
-    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.UDP, a, 53, Action.REJECT, null, 0, 0));
+    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 22, Action.DENY, "default policy", 0, 0, null));
+    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, b, 80, Action.ALLOW, "porte.yaml line 3", 100, 5000, "backend_unreachable"));
+    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 80, Action.ALLOW, "porte.yaml line 3", 7, 8, "closed"));
+    server.connectionLog().record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.UDP, a, 53, Action.REJECT, null, 0, 0, null));
     server.flushConnectionLog();
 
     JsonNode all = http.get("/api/connections").json().get("connections");
@@ -337,6 +337,8 @@ class ApiTest {
     assertThat(allowedToB).hasSize(1);
     assertThat(allowedToB.get(0).get("bytesOut").asLong()).isEqualTo(5000);
     assertThat(allowedToB.get(0).get("rule").asString()).isEqualTo("porte.yaml line 3");
+    assertThat(allowedToB.get(0).get("ended").asString()).isEqualTo("backend_unreachable");
+    assertThat(all.get(0).get("ended").isNull()).as("a refused datagram has no end").isTrue();
     assertThat(http.get("/api/connections?limit=1").json().get("connections")).hasSize(1);
 
     Http.Answer badLimit = http.get("/api/connections?limit=0");
@@ -348,6 +350,9 @@ class ApiTest {
     assertThat(metrics).contains("porte_connections_total{port=\"80\",protocol=\"tcp\",rule=\"porte.yaml line 3\",verdict=\"allow\"} 2.0");
     assertThat(metrics).contains("porte_connections_total{port=\"22\",protocol=\"tcp\",rule=\"default policy\",verdict=\"deny\"} 1.0");
     assertThat(metrics).contains("porte_bytes_total{direction=\"out\"} 5008.0");
+    assertThat(metrics).contains("porte_connections_ended_total{cause=\"backend_unreachable\",protocol=\"tcp\"} 1.0")
+        .contains("porte_connections_ended_total{cause=\"closed\",protocol=\"tcp\"} 1.0")
+        .doesNotContain("porte_connections_ended_total{cause=\"closed\",protocol=\"udp\"}");
   }
 
   @Test

@@ -135,6 +135,10 @@ final class ConsoleIT {
       wait.withTimeout(Duration.ofSeconds(30))
           .until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"), WebBehindGateway.JUDGED_AS + " ✓"));
       assertThat(text("doors")).contains(WebBehindGateway.JUDGED_AS + " ✗");
+      // The connection log, drawn in the same pass, says how the admitted connection ended.
+      assertThat(browser.findElement(By.cssSelector("#connections thead")).getText()).endsWith("ended");
+      assertThat(browser.findElements(By.cssSelector("#connections tbody tr td:last-child")))
+          .extracting(org.openqa.selenium.WebElement::getText).contains("closed");
     }
   }
 

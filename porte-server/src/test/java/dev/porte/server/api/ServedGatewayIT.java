@@ -85,10 +85,13 @@ class ServedGatewayIT {
     assertThat(allowed).hasSize(1);
     assertThat(allowed.get(0).get("rule").asString()).endsWith("line 2");
     assertThat(allowed.get(0).get("bytesOut").asLong()).isGreaterThan(20);
+    assertThat(allowed.get(0).get("ended").asString()).as("the real gateway's close cause, stored").isEqualTo("closed");
+    assertThat(denied.get(0).get("ended").isNull()).isTrue();
 
     String metrics = http.get("/metrics").body();
     assertThat(metrics).contains("porte_connections_total{").contains("verdict=\"deny\"").contains("verdict=\"allow\"");
     assertThat(metrics).contains("porte_connections_open 0.0").contains("porte_udp_sessions 0.0");
+    assertThat(metrics).contains("porte_connections_ended_total{cause=\"closed\",protocol=\"tcp\"} 1.0");
   }
 
   @Test

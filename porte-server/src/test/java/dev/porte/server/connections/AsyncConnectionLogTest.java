@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 final class AsyncConnectionLogTest {
   static ConnectionEvent event(int port) {
     return ConnectionEvent.of(
-        Instant.EPOCH, Direction.INBOUND, Protocol.TCP, IpAddress.parse("192.0.2.1"), port, Action.ALLOW, null, 0, 0);
+        Instant.EPOCH, Direction.INBOUND, Protocol.TCP, IpAddress.parse("192.0.2.1"), port, Action.ALLOW, null, 0, 0, "closed");
   }
 
   @Test

@@ -153,15 +153,16 @@ abstract class PolicyStoreContract {
     ConnectionLogStore log = new ConnectionLogStore(db, 3);
     IpAddress a = IpAddress.parse("198.51.100.7");
     IpAddress b = IpAddress.parse("2001:db8::7");
-    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 22, Action.DENY, "default policy", 0, 0));
-    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 80, Action.ALLOW, "porte.yaml line 3", 120, 4096));
-    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, b, 80, Action.ALLOW, "porte.yaml line 3", 5, 6));
-    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.UDP, b, 53, Action.REJECT, null, 0, 0));
+    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 22, Action.DENY, "default policy", 0, 0, null));
+    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, a, 80, Action.ALLOW, "porte.yaml line 3", 120, 4096, "idle"));
+    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.TCP, b, 80, Action.ALLOW, "porte.yaml line 3", 5, 6, "closed"));
+    log.record(ConnectionEvent.of(T0, Direction.INBOUND, Protocol.UDP, b, 53, Action.REJECT, null, 0, 0, null));
 
     assertThat(log.size()).isEqualTo(3);
     List<ConnectionEvent> all = log.find(ConnectionQuery.all());
     assertThat(all).extracting(ConnectionEvent::port).containsExactly(53, 80, 80);
     assertThat(all.get(0).rule()).isNull();
+    assertThat(all).extracting(ConnectionEvent::ended).containsExactly(null, "closed", "idle");
     assertThat(log.find(new ConnectionQuery(Action.ALLOW, 80, a, 10)))
         .singleElement()
         .satisfies(e -> {

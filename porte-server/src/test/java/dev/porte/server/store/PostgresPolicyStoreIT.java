@@ -28,7 +28,7 @@ final class PostgresPolicyStoreIT extends PolicyStoreContract {
         return rs.getString(1);
       }
     });
-    assertThat(versions).isEqualTo("V1__tables.sql,V2__indexes.sql");
+    assertThat(versions).isEqualTo("V1__tables.sql,V2__indexes.sql,V3__connection_ended.sql");
     assertThat(db.location().vendor()).isEqualTo(StoreLocation.Vendor.POSTGRESQL);
   }
 }
