@@ -1,6 +1,10 @@
 package dev.porte.gateway;
 
+import dev.porte.core.error.ErrorCode;
+import dev.porte.core.error.PorteException;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Why an admitted connection (or UDP session) ended, in a few fixed words an alert can count on,
@@ -30,5 +34,16 @@ public enum CloseCause {
   /** {@code backend_unreachable}: the label in log lines, the API and metrics. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The cause whose {@link #label} is {@code text}; an error that lists the labels otherwise. */
+  public static CloseCause parse(String text) {
+    for (CloseCause cause : values()) {
+      if (cause.label().equals(text.strip().toLowerCase(Locale.ROOT))) {
+        return cause;
+      }
+    }
+    throw new PorteException(ErrorCode.INVALID_VALUE, "unknown close cause '" + text + "' (valid: "
+        + Arrays.stream(values()).map(CloseCause::label).collect(Collectors.joining(", ")) + ")");
   }
 }

@@ -18,6 +18,7 @@ import dev.porte.core.policy.Policies;
 import dev.porte.core.policy.PortSpecs;
 import dev.porte.core.registry.PortLookup;
 import dev.porte.core.registry.PortReport;
+import dev.porte.gateway.CloseCause;
 import dev.porte.gateway.Unserved;
 import dev.porte.server.PolicyInForce;
 import dev.porte.server.connections.ConnectionEvent;
@@ -143,11 +144,13 @@ final class QueryApi {
     String verdict = ctx.queryParam("verdict");
     String port = ctx.queryParam("port");
     String client = ctx.queryParam("client");
+    String ended = ctx.queryParam("ended");
     String limit = ctx.queryParam("limit");
     ConnectionQuery query = new ConnectionQuery(
         blank(verdict) ? null : Action.parse(verdict),
         blank(port) ? null : Port.parse(port),
         blank(client) ? null : IpAddress.parse(client),
+        blank(ended) ? null : CloseCause.parse(ended).label(),
         blank(limit) ? ConnectionQuery.DEFAULT_LIMIT : number("limit", limit));
     List<Object> events = new ArrayList<>();
     for (ConnectionEvent event : backend.connections().find(query)) {

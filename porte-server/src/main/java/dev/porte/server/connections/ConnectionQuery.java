@@ -9,9 +9,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A filter on the connection log; a null field matches everything. Immutable.
  *
+ * @param ended how the connections ended ({@code idle}: a close cause's label)
  * @param limit at most this many events, newest first; 1 to {@link #MAX_LIMIT}
  */
-public record ConnectionQuery(@Nullable Action verdict, @Nullable Integer port, @Nullable IpAddress client, int limit) {
+public record ConnectionQuery(
+    @Nullable Action verdict, @Nullable Integer port, @Nullable IpAddress client, @Nullable String ended, int limit) {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 10_000;
 
@@ -22,6 +24,6 @@ public record ConnectionQuery(@Nullable Action verdict, @Nullable Integer port, 
   }
 
   public static ConnectionQuery all() {
-    return new ConnectionQuery(null, null, null, DEFAULT_LIMIT);
+    return new ConnectionQuery(null, null, null, null, DEFAULT_LIMIT);
   }
 }

@@ -89,6 +89,10 @@ public final class ConnectionLogStore implements ConnectionLog {
       sql.append(" AND client = ?");
       args.add(query.client().toString());
     }
+    if (query.ended() != null) {
+      sql.append(" AND ended = ?");
+      args.add(query.ended());
+    }
     sql.append(" ORDER BY id DESC LIMIT ?");
     args.add(query.limit());
     return db.read(c -> {

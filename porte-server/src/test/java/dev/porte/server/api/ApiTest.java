@@ -339,6 +339,12 @@ class ApiTest {
     assertThat(allowedToB.get(0).get("rule").asString()).isEqualTo("porte.yaml line 3");
     assertThat(allowedToB.get(0).get("ended").asString()).isEqualTo("backend_unreachable");
     assertThat(all.get(0).get("ended").isNull()).as("a refused datagram has no end").isTrue();
+    JsonNode unreachable = http.get("/api/connections?ended=backend_unreachable").json().get("connections");
+    assertThat(unreachable).singleElement().satisfies(e -> assertThat(e.get("client").asString()).isEqualTo("2001:db8::7"));
+    Http.Answer badEnd = http.get("/api/connections?ended=hung_up");
+    assertThat(badEnd.status()).isEqualTo(422);
+    assertThat(badEnd.errorMessage()).isEqualTo("unknown close cause 'hung_up' (valid: closed, idle, backend_unreachable, "
+        + "no_backend_socket, policy_reload, reply_withheld, gateway_stopped, client_error, backend_error)");
     assertThat(http.get("/api/connections?limit=1").json().get("connections")).hasSize(1);
 
     Http.Answer badLimit = http.get("/api/connections?limit=0");
@@ -375,5 +381,15 @@ class ApiTest {
     List<String> described = new ArrayList<>();
     paths.properties().forEach(p -> p.getValue().properties().forEach(m -> described.add(m.getKey().toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
     assertThat(described).containsExactlyInAnyOrderElementsOf(registered);
+
+    // The filter on how connections ended offers exactly the causes the gateway has.
+    List<String> endings = new ArrayList<>();
+    for (JsonNode parameter : paths.get("/api/connections").get("get").get("parameters")) {
+      if (parameter.get("name").asString().equals("ended")) {
+        parameter.get("schema").get("enum").forEach(e -> endings.add(e.asString()));
+      }
+    }
+    assertThat(endings).containsExactlyElementsOf(
+        java.util.Arrays.stream(dev.porte.gateway.CloseCause.values()).map(dev.porte.gateway.CloseCause::label).toList());
   }
 }

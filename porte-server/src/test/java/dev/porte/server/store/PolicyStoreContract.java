@@ -163,7 +163,7 @@ abstract class PolicyStoreContract {
     assertThat(all).extracting(ConnectionEvent::port).containsExactly(53, 80, 80);
     assertThat(all.get(0).rule()).isNull();
     assertThat(all).extracting(ConnectionEvent::ended).containsExactly(null, "closed", "idle");
-    assertThat(log.find(new ConnectionQuery(Action.ALLOW, 80, a, 10)))
+    assertThat(log.find(new ConnectionQuery(Action.ALLOW, 80, a, null, 10)))
         .singleElement()
         .satisfies(e -> {
           assertThat(e.bytesIn()).isEqualTo(120);
@@ -171,7 +171,9 @@ abstract class PolicyStoreContract {
           assertThat(e.rule()).isEqualTo("porte.yaml line 3");
           assertThat(e.at()).isEqualTo(T0);
         });
-    assertThat(log.find(new ConnectionQuery(null, null, b, 1))).extracting(ConnectionEvent::protocol).containsExactly(Protocol.UDP);
-    assertThat(log.find(new ConnectionQuery(Action.DENY, null, null, 10))).isEmpty();
+    assertThat(log.find(new ConnectionQuery(null, null, b, null, 1))).extracting(ConnectionEvent::protocol).containsExactly(Protocol.UDP);
+    assertThat(log.find(new ConnectionQuery(Action.DENY, null, null, null, 10))).isEmpty();
+    assertThat(log.find(new ConnectionQuery(null, null, null, "idle", 10))).extracting(ConnectionEvent::client).containsExactly(a);
+    assertThat(log.find(new ConnectionQuery(null, null, null, "backend_error", 10))).isEmpty();
   }
 }
