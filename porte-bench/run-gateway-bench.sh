@@ -9,20 +9,22 @@
 # Safe by construction: loopback only, every load bounded in time, and only the processes this
 # script started are stopped, by PID.
 #
-# Each of (a), (b), (c) is measured ROUNDS times, the three contenders taking turns within a round,
-# and the median is reported, so that a burst of other work on the machine hits all of them alike.
+# Each of (a), (b), (c) is measured ROUNDS times, the three contenders taking turns within a round
+# (in reverse order every other round), and the median is reported, so that a burst of other work
+# on the machine hits all of them alike.
 # porte is started through ./porte, as a user starts it (with the launcher's JVM defaults;
 # PORTE_JAVA_OPTS overrides them). Two more references for bulk throughput: HAProxy with
 # `option splice-auto` (zero-copy relaying), and socat, the plainest userspace relay there is (one
 # process per connection, 512 KiB read() then write()): what any relay can reach on this machine, as
 # a second TCP hop on loopback costs about what the first one does.
 #
-#   porte-bench/run-gateway-bench.sh          # THREADS=2 SECONDS_EACH=5 ROUNDS=3 CONNS=50 IDLE=10000
+#   porte-bench/run-gateway-bench.sh          # THREADS=2 SECONDS_EACH=5 ROUNDS=4 CONNS=50 IDLE=10000
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 THREADS=${THREADS:-2}
 SECONDS_EACH=${SECONDS_EACH:-5}
-ROUNDS=${ROUNDS:-3}
+# An even number of rounds runs each order of the contenders equally often.
+ROUNDS=${ROUNDS:-4}
 CONNS=${CONNS:-50}
 IDLE=${IDLE:-10000}
 fd_limit=$(ulimit -Hn)
@@ -155,19 +157,45 @@ wrk -t "$THREADS" -c "$CONNS" -d 20s -H 'Connection: close' http://127.0.0.1:180
 declare -A runs=()
 cpu_hap=0; cpu_porte=0; conns_dir=0; conns_hap=0; conns_porte=0; segs_dir=0; segs_hap=0; segs_porte=0
 busy_dir=""; busy_porte=""; cpu_porte_bulk=0; bulk_ticks=0
-for round in $(seq 1 "$ROUNDS"); do
+# One contender's turn at each measure. Within a round the order is reversed every other round:
+# a run leaves the machine in a state the next one inherits (sockets in TIME_WAIT, caches, CPU
+# frequency), and an A/B of two identical porte processes gave whichever ran second about 8%
+# more in a fixed order. Alternating puts each contender first as often as second.
+a_direct() {
+  local s0 r s1
   s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18080/ -H 'Connection: close'); s1=$(tcp_out_segs)
   runs[a_d]+=" $r"; segs_dir=$(( segs_dir + s1 - s0 )); conns_dir=$(python3 -c "print($conns_dir + $r * $SECONDS_EACH)")
+}
+a_haproxy() {
+  local t0 s0 r s1 t1
   t0=$(cpu_ticks "$haproxy_pid"); s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18081/ -H 'Connection: close'); s1=$(tcp_out_segs); t1=$(cpu_ticks "$haproxy_pid")
   runs[a_h]+=" $r"; cpu_hap=$(( cpu_hap + t1 - t0 )); segs_hap=$(( segs_hap + s1 - s0 )); conns_hap=$(python3 -c "print($conns_hap + $r * $SECONDS_EACH)")
+}
+a_porte() {
+  local t0 s0 r s1 t1
   t0=$(cpu_ticks "$porte_pid"); s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18082/ -H 'Connection: close'); s1=$(tcp_out_segs); t1=$(cpu_ticks "$porte_pid")
   runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); segs_porte=$(( segs_porte + s1 - s0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
-  runs[b_d]+=" $(rps http://127.0.0.1:18080/)"; runs[b_h]+=" $(rps http://127.0.0.1:18081/)"; runs[b_p]+=" $(rps http://127.0.0.1:18082/)"
+}
+b_direct() { runs[b_d]+=" $(rps http://127.0.0.1:18080/)"; }
+b_haproxy() { runs[b_h]+=" $(rps http://127.0.0.1:18081/)"; }
+b_porte() { runs[b_p]+=" $(rps http://127.0.0.1:18082/)"; }
+c_direct() {
+  local m0
   m0=$(machine_ticks); runs[c_d]+=" $(gbits 15201)"; busy_dir+=" $(busy_share "$m0" "$(machine_ticks)")"
-  runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_r]+=" $(gbits 15205)"
+}
+c_relays() { runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_r]+=" $(gbits 15205)"; }
+c_porte() {
+  local m0 t0 t1 m1
   m0=$(machine_ticks); t0=$(cpu_ticks "$porte_pid"); runs[c_p]+=" $(gbits 15203)"; t1=$(cpu_ticks "$porte_pid"); m1=$(machine_ticks)
   busy_porte+=" $(busy_share "$m0" "$m1")"; cpu_porte_bulk=$(( cpu_porte_bulk + t1 - t0 ))
   bulk_ticks=$(( bulk_ticks + ${m1#* } - ${m0#* } ))
+}
+for round in $(seq 1 "$ROUNDS"); do
+  if (( round % 2 )); then
+    a_direct; a_haproxy; a_porte; b_direct; b_haproxy; b_porte; c_direct; c_relays; c_porte
+  else
+    a_porte; a_haproxy; a_direct; b_porte; b_haproxy; b_direct; c_porte; c_relays; c_direct
+  fi
 done
 m() { median ${runs[$1]}; }
 
