@@ -69,6 +69,7 @@ function drawDoors() {
     what.className = 'door-service';
     what.textContent = d.service ? 'serves ' + d.service + (d.proxy ? ' (PROXY ' + d.proxy + ' header)' : '')
         + (d.idle ? ', idle ' + d.idle + ' allowed' : '')
+        + (d.maxConnections ? ', at most ' + d.maxConnections + ' at once' : '')
         : 'no service behind it';
     const inbound = document.createElement('div');
     inbound.className = d.inbound === 'allow' ? 'allow' : (d.openTo.length ? 'partly' : d.inbound);

@@ -128,7 +128,8 @@ final class GatewayCommand implements Callable<Integer> {
         InetSocketAddress at = gateway.address(p, s.port());
         String header = s.proxy() == ProxyHeader.NONE ? "" : " (PROXY " + s.proxy() + " header)";
         String idle = s.idle() == null ? "" : " (idle " + DurationText.format(s.idle()) + ")";
-        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + ": "
+        String cap = s.maxConnections() == null || p != Protocol.TCP ? "" : " (at most " + s.maxConnections() + " connections)";
+        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + cap + ": "
             + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
       }
     }

@@ -80,6 +80,14 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
       reset(ch);
       return;
     }
+    if (!gateway.serviceCaps().tryAcquire(service.port(), service.maxConnections())) {
+      tracker.release(source);
+      gateway.metrics().onLimited();
+      ConnectionLog.limited(ch.remoteAddress(), verdict.flow().portText(), "service " + service.port() + "'s connection limit",
+          service.maxConnections());
+      reset(ch);
+      return;
+    }
     Connection connection = new Connection(ch, source, service, backend, verdict);
     tracker.add(connection);
     gateway.idle().add(connection);

@@ -56,6 +56,7 @@ public final class Gateway implements AutoCloseable {
   private final @Nullable EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final GatewayMetrics metrics = new GatewayMetrics();
+  private final ServiceCaps serviceCaps = new ServiceCaps();
   private final ConnectionTracker tracker;
   // One throttle for both places that run out of descriptors: a failed accept and a backend
   // socket that cannot be opened are the same shortage, said once per ten seconds.
@@ -270,6 +271,7 @@ public final class Gateway implements AutoCloseable {
     idle.remove(c);
     tracker.remove(c);
     tracker.release(c.source);
+    serviceCaps.release(c.service.port());
     // Release first, then read the flag; the drain sets the flag, then reads the count: one of the
     // two sees the other, so the last close of a drain is never missed.
     if (draining && tracker.open() == 0) {
@@ -313,6 +315,10 @@ public final class Gateway implements AutoCloseable {
 
   ConnectionTracker udpTracker() {
     return udpTracker;
+  }
+
+  ServiceCaps serviceCaps() {
+    return serviceCaps;
   }
 
   IdleSweeper idle() {

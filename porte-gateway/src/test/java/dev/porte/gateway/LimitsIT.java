@@ -85,6 +85,58 @@ class LimitsIT {
   }
 
   @Test
+  void aServiceCapsItsOwnConnectionsAndAReloadMovesTheCap() throws IOException {
+    String services = "inbound:\n  - allow: 7/tcp\n  - allow: 9/tcp\nservices:\n";
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
+        Gateway gateway = Gateway.start(policy(services + "  7: { to: 127.0.0.1:" + echo.port() + ", max_connections: 2 }\n"
+            + "  9: { to: 127.0.0.1:" + echo.port() + " }\n"), config().build())) {
+      InetSocketAddress db = gateway.address(Protocol.TCP, 7);
+      List<Socket> held = new ArrayList<>();
+      try {
+        held.add(connectFrom(CIRCLE_LOCAL, db));
+        held.add(connectFrom(DIAMOND_LOCAL, db));
+        roundTrip(held.get(0), "first");
+        roundTrip(held.get(1), "second");
+        // A third client, from an address of its own: the service's cap, not the per-source one.
+        assertThatThrownBy(() -> {
+          try (Socket third = connectFrom("127.0.0.4", db)) {
+            third.getInputStream().read();
+          }
+        }).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+        assertThat(gateway.metrics().limited()).isEqualTo(1);
+        // The other service has no cap of its own.
+        try (Socket other = connectFrom("127.0.0.4", gateway.address(Protocol.TCP, 9))) {
+          roundTrip(other, "another service");
+        }
+
+        // A reload raises the cap: the two open connections are counted, a third one fits now.
+        gateway.reload(policy(services + "  7: { to: 127.0.0.1:" + echo.port() + ", max_connections: 3 }\n"
+            + "  9: { to: 127.0.0.1:" + echo.port() + " }\n"));
+        held.add(connectFrom("127.0.0.4", db));
+        roundTrip(held.get(2), "third, after the reload");
+        assertThatThrownBy(() -> {
+          try (Socket fourth = connectFrom("127.0.0.5", db)) {
+            fourth.getInputStream().read();
+          }
+        }).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+
+        // A slot comes free when a connection ends.
+        held.remove(0).close();
+        await().atMost(Duration.ofSeconds(3)).until(() -> gateway.serviceCaps().open(7) == 2);
+        try (Socket again = connectFrom("127.0.0.5", db)) {
+          roundTrip(again, "a slot came free");
+        }
+        assertThat(gateway.metrics().limited()).isEqualTo(2);
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.serviceCaps().open(7) == 0 && gateway.openConnections() == 0);
+    }
+  }
+
+  @Test
   void anIdleConnectionIsClosed() throws IOException {
     List<ConnectionRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (TestBackends.Tcp echo = TestBackends.Tcp.echo();

@@ -9,12 +9,16 @@ import org.jspecify.annotations.Nullable;
  * {@code backendHost:backendPort}, opening each TCP connection to the backend with {@code proxy}'s
  * header. {@code idle}, when set, is how long a connection (or UDP session) of this service may
  * move no data before it is closed, in place of the gateway's default: an SSH session may sit for
- * hours where a web client should not hold a connection for minutes.
+ * hours where a web client should not hold a connection for minutes. {@code maxConnections}, when
+ * set, caps the service's concurrent TCP connections, as HAProxy's {@code maxconn} on a server
+ * protects a backend that takes only so many (MySQL's 151 by default).
  */
 public record ServiceBinding(int port, Set<Protocol> protocols, String backendHost, int backendPort, ProxyHeader proxy,
-    @Nullable Duration idle, SourceLocation location) {
+    @Nullable Duration idle, @Nullable Integer maxConnections, SourceLocation location) {
   /** The longest idle timeout a service may set: a day, as on the command line. */
   public static final Duration MAX_IDLE = Duration.ofDays(1);
+  /** The largest connection cap a service may set. */
+  public static final int MAX_CONNECTIONS = 1_000_000;
 
   public ServiceBinding {
     Port.check(port);
@@ -22,6 +26,12 @@ public record ServiceBinding(int port, Set<Protocol> protocols, String backendHo
     protocols = Set.copyOf(protocols);
     if (idle != null && (idle.compareTo(Duration.ofSeconds(1)) < 0 || idle.compareTo(MAX_IDLE) > 0)) {
       throw new IllegalArgumentException("idle timeout out of range: " + idle + " (valid: 1s to 1d)");
+    }
+    if (maxConnections != null && (maxConnections < 1 || maxConnections > MAX_CONNECTIONS)) {
+      throw new IllegalArgumentException("connection cap out of range: " + maxConnections + " (valid: 1-" + MAX_CONNECTIONS + ")");
+    }
+    if (maxConnections != null && !protocols.contains(Protocol.TCP)) {
+      throw new IllegalArgumentException("a connection cap is for TCP services, not " + protocols);
     }
     if (proxy != ProxyHeader.NONE && protocols.contains(Protocol.UDP)) {
       throw new IllegalArgumentException("the PROXY protocol header is for TCP services, not " + protocols);

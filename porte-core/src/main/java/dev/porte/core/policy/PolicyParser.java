@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
 public final class PolicyParser {
   private static final List<String> TOP_KEYS = List.of("defaults", "replies", "groups", "inbound", "outbound", "services");
   private static final List<String> DEFAULT_KEYS = List.of("inbound", "outbound");
-  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "idle", "name");
+  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "idle", "max_connections", "name");
   private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,62}");
   private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}(/[A-Za-z0-9]+)?");
   private static final Pattern HOST_NAME =
@@ -180,6 +180,8 @@ public final class PolicyParser {
       ProxyHeader proxy = ProxyHeader.NONE;
       Doc proxyDoc = null;
       Duration idle = null;
+      Integer maxConnections = null;
+      Doc maxDoc = null;
       if (value instanceof Doc.MapDoc) {
         Doc.MapDoc spec = (Doc.MapDoc) value;
         spec.onlyKeys("service " + key, SERVICE_KEYS);
@@ -209,6 +211,10 @@ public final class PolicyParser {
           String what = "service " + key + " idle";
           idle = wrap(idleDoc, () -> DurationText.parse(what, word(idleDoc, what), Duration.ofSeconds(1), ServiceBinding.MAX_IDLE));
         }
+        maxDoc = spec.get("max_connections");
+        if (maxDoc != null) {
+          maxConnections = readConnectionCap(key, maxDoc);
+        }
         value = to;
       } else {
         target = scalarText(value, "service " + key);
@@ -226,6 +232,10 @@ public final class PolicyParser {
               + "PROXY protocol header is for tcp only (give the udp side a service entry of its own, e.g. '" + listen.getKey()
               + "/udp: { to: ... }')");
         }
+        if (maxConnections != null && !served.contains(Protocol.TCP)) {
+          throw new PolicyException(ErrorCode.INVALID_VALUE, maxDoc.at, "service " + key + " is served over udp only, and "
+              + "max_connections caps TCP connections (UDP sessions are capped by --max-udp-sessions and --max-per-source)");
+        }
         for (Protocol protocol : served) {
           String id = listen.getKey() + "/" + protocol;
           if (seen.containsKey(id)) {
@@ -234,10 +244,21 @@ public final class PolicyParser {
           }
           seen.put(id, at);
         }
-        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, proxy, idle, at));
+        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, proxy, idle, maxConnections, at));
       }
     }
     return bindings;
+  }
+
+  /** A service's {@code max_connections}: a whole number from 1 to {@link ServiceBinding#MAX_CONNECTIONS}. */
+  private static int readConnectionCap(String service, Doc doc) {
+    String text = scalarText(doc, "service " + service + " max_connections");
+    long value = text.matches("[0-9]{1,9}") ? Long.parseLong(text) : -1;
+    if (value < 1 || value > ServiceBinding.MAX_CONNECTIONS) {
+      throw new PolicyException(ErrorCode.INVALID_VALUE, doc.at, "service " + service + " max_connections must be a whole "
+          + "number in 1-" + ServiceBinding.MAX_CONNECTIONS + ": '" + text + "'");
+    }
+    return (int) value;
   }
 
   private List<PortSpec> servicePorts(String key, SourceLocation at) {

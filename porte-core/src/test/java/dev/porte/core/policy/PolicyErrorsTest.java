@@ -71,6 +71,9 @@ class PolicyErrorsTest {
       proxy over udp;        services:|  domain: { to: 127.0.0.1:5353, proxy: v2 };    INVALID_VALUE;    2;  40; service domain is served over udp, and the PROXY protocol header is for tcp only
       idle not a duration;   services:|  22: { to: 127.0.0.1:2222, idle: forever };    INVALID_VALUE;    2;  35; service 22 idle 'forever' is not a duration (valid: a number of seconds, or one with a unit: 500ms, 30s, 5m, 1h, 1d)
       idle too long;         services:|  22: { to: 127.0.0.1:2222, idle: 2d };         INVALID_VALUE;    2;  35; service 22 idle 2d is out of range (valid: 1s to 1d)
+      cap not a number;      services:|  3306: { to: 127.0.0.1:3307, max_connections: many };  INVALID_VALUE; 2; 48; service 3306 max_connections must be a whole number in 1-1000000: 'many'
+      cap of zero;           services:|  3306: { to: 127.0.0.1:3307, max_connections: 0 };     INVALID_VALUE; 2; 48; service 3306 max_connections must be a whole number in 1-1000000: '0'
+      cap on udp only;       services:|  53/udp: { to: 127.0.0.1:5353, max_connections: 5 };   INVALID_VALUE; 2; 50; service 53/udp is served over udp only, and max_connections caps TCP connections
       idle too short;        services:|  22: { to: 127.0.0.1:2222, idle: 500ms };      INVALID_VALUE;    2;  35; service 22 idle 500ms is out of range (valid: 1s to 1d)
       top level not a map;   - allow: 22;                                               INVALID_VALUE;    1;   1; a policy must be a map
       two documents;         inbound: []|---|inbound: [];                               SYNTAX;           3;   1; more than one document

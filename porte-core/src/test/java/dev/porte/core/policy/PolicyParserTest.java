@@ -98,6 +98,16 @@ class PolicyParserTest {
   }
 
   @Test
+  void aServiceMayCapItsConnections() {
+    Policy policy = TestPolicies.parser().parse("services:\n"
+        + "  3306: { to: 127.0.0.1:3307, max_connections: 150 }\n"
+        + "  80: 127.0.0.1:8080\n", "porte.yaml");
+    assertThat(policy.services())
+        .extracting(ServiceBinding::port, ServiceBinding::maxConnections)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(3306, 150), org.assertj.core.groups.Tuple.tuple(80, null));
+  }
+
+  @Test
   void theDesignExampleMeansWhatItsCommentsSay() {
     Policy policy = TestPolicies.parser().parse(TestPolicies.resource("design-example.yaml"), "porte.yaml");
     ReferenceEvaluator evaluator = new ReferenceEvaluator(policy);

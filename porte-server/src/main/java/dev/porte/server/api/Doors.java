@@ -44,6 +44,7 @@ final class Doors {
         door.service = service.backend();
         door.proxy = service.proxy() == ProxyHeader.NONE ? null : service.proxy().toString();
         door.idle = service.idle() == null ? null : DurationText.format(service.idle());
+        door.maxConnections = protocol == Protocol.TCP ? service.maxConnections() : null;
       }
     }
     for (Unserved u : unserved) {
@@ -88,6 +89,8 @@ final class Doors {
     String proxy;
     /** The service's own idle timeout ({@code 8h}), or null where the gateway's applies. */
     String idle;
+    /** The service's own cap on concurrent TCP connections, or null for none. */
+    Integer maxConnections;
     /** The addresses the gateway could not listen on for this door, with why. */
     final List<String> notServed = new ArrayList<>();
 
@@ -110,6 +113,7 @@ final class Doors {
       json.put("service", service);
       json.put("proxy", proxy);
       json.put("idle", idle);
+      json.put("maxConnections", maxConnections);
       json.put("notServed", notServed);
       json.put("inbound", anyone.open().action().toString());
       json.put("decidedBy", anyone.open().decidedBy());

@@ -146,13 +146,14 @@ final class ConsoleIT {
   void aDoorSaysWhenItsServiceGetsAProxyHeader() throws Exception {
     Map<String, String> auth = Map.of("Authorization", "Bearer " + server.token().value());
     Http.Answer proposed = http.post("/api/policy/versions", Http.json(Map.of("text",
-        "inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:8080, proxy: v2 }\n  22: { to: 127.0.0.1:2222, idle: 8h }\n",
+        "inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:8080, proxy: v2, max_connections: 500 }\n  22: { to: 127.0.0.1:2222, idle: 8h }\n",
         "message", "web behind a PROXY header")), auth);
     assertThat(proposed.status()).as(proposed.body()).isEqualTo(201);
     assertThat(http.post("/api/policy/versions/2/apply", null, auth).status()).isEqualTo(200);
 
     browser.get(server.url().toString());
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"), "serves 127.0.0.1:8080 (PROXY v2 header)"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("doors"),
+        "serves 127.0.0.1:8080 (PROXY v2 header), at most 500 at once"));
     assertThat(text("doors")).contains("serves 127.0.0.1:2222, idle 8h allowed").doesNotContain("2222 (PROXY")
         .doesNotContain("header), idle");
   }
