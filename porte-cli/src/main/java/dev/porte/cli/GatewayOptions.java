@@ -151,7 +151,7 @@ final class GatewayOptions {
     if (open == 0 || limit.isZero()) {
       return;
     }
-    out.println("porte: stopping: no new connections; waiting up to " + spoken(limit) + " for " + open
+    out.println("porte: stopping: no new connections; waiting up to " + DurationText.format(limit) + " for " + open
         + " open connection" + (open == 1 ? "" : "s") + " to finish"
         + (signal.canHurry() ? " (Ctrl-C again closes them now)" : ""));
     out.flush();
@@ -160,14 +160,9 @@ final class GatewayOptions {
       String them = left == 1 ? "it" : "them";
       out.println("porte: " + left + " connection" + (left == 1 ? " is" : "s are") + " still open "
           + (signal.hurried().isDone() ? "and a second signal came: closing " + them + " now"
-              : "after " + spoken(limit) + ": closing " + them));
+              : "after " + DurationText.format(limit) + ": closing " + them));
       out.flush();
     }
-  }
-
-  /** {@code 20 s}, or {@code 1500 ms} for a drain that is not whole seconds. */
-  private static String spoken(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   /**

@@ -125,7 +125,7 @@ class GatewayCommandTest {
       Cli result = run.get(10, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).as("the drain ends with the last connection").isLessThan(Duration.ofSeconds(5));
       assertThat(result.exit()).as(result.err()).isZero();
-      assertThat(result.out()).contains("porte: stopping: no new connections; waiting up to 20 s for 1 open connection to finish")
+      assertThat(result.out()).contains("porte: stopping: no new connections; waiting up to 20s for 1 open connection to finish")
           .doesNotContain("still open after");
     }
   }

@@ -155,7 +155,7 @@ class GatewaySignalIT {
 
         send("TERM", gateway);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log)
-            .contains("waiting up to 20 s for 1 open connection to finish (Ctrl-C again closes them now)"));
+            .contains("waiting up to 20s for 1 open connection to finish (Ctrl-C again closes them now)"));
         assertThatThrownBy(() -> new Socket("127.0.0.1", 27002).close()).as("the door is closed")
             .isInstanceOf(ConnectException.class);
         assertThat(exchange(held, "two")).as("the open connection still relays").isEqualTo("two");

@@ -1,6 +1,7 @@
 package dev.porte.gateway;
 
 import dev.porte.core.engine.ConnectionVerdict;
+import dev.porte.core.model.DurationText;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.Port;
 import dev.porte.core.model.Protocol;
@@ -140,7 +141,8 @@ public final class Gateway implements AutoCloseable {
       ServiceBinding service = next.service(Protocol.TCP, c.service.port());
       ConnectionVerdict verdict = next.engine.connect(c.verdict().flow());
       if (service == null || !verdict.admitted()) {
-        c.close(CloseCause.POLICY_RELOAD, "policy reload: " + (service == null ? "service removed" : "no longer allowed by " + verdict.open().decidedBy()));
+        c.close(CloseCause.POLICY_RELOAD,
+            "policy reload: " + (service == null ? "service removed" : "no longer allowed by " + verdict.open().decidedBy()));
         dropped++;
       } else {
         c.verdict(verdict);
@@ -461,7 +463,7 @@ public final class Gateway implements AutoCloseable {
           it.remove();
         }
       }
-      LOG.info("draining: no new TCP connections; waiting up to {} ms for {} open", limit.toMillis(), tracker.open());
+      LOG.info("draining: no new TCP connections; waiting up to {} for {} open", DurationText.format(limit), tracker.open());
     }
     if (tracker.open() == 0) {
       drained.complete(null);

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * service's ({@code idle:} in the policy), else the gateway's.
  *
  * <p>Each I/O thread sweeps the connections it owns four times a second (more often only for a
- * gateway timeout under a second), instead of a timer per connection: Netty's IdleStateHandler schedules and cancels a
+ * gateway timeout under a second), instead of a timer per connection: Netty's IdleStateHandler
+ * schedules and cancels a
  * task per connection and, to see writes, turns every write's void promise into a real one with a
  * listener, which the benchmark measured at 2 to 3% of the gateway's CPU at 9,000 connections a
  * second. A connection may so live up to one sweep period longer than its timeout. Walking the
@@ -28,7 +29,7 @@ import java.util.function.LongSupplier;
  * loop, so each loop's set is confined to that loop's thread.
  */
 final class IdleSweeper {
-  private final long defaultIdleNanos;
+  private final Duration defaultIdle;
   private final LongSupplier ticker;
   private final long periodMillis;
   // One set per event loop, made (and its sweep started) the first time the loop admits a
@@ -37,14 +38,14 @@ final class IdleSweeper {
 
   /** {@code idleMillis}: the timeout of connections whose service sets none. */
   IdleSweeper(long idleMillis, LongSupplier ticker) {
-    this.defaultIdleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    this.defaultIdle = Duration.ofMillis(idleMillis);
     this.ticker = ticker;
     this.periodMillis = Math.max(10, Math.min(250, idleMillis / 4));
   }
 
   /** The timeout of {@code service}'s connections, in nanoseconds. */
   long idleNanos(ServiceBinding service) {
-    return service.idle() == null ? defaultIdleNanos : service.idle().toNanos();
+    return service.idleOr(defaultIdle).toNanos();
   }
 
   /** On the connection's event loop, once it is admitted. */

@@ -173,7 +173,8 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
   void sweep() {
     long now = gateway.config().ticker().getAsLong();
     ServiceBinding service = gateway.snapshot().service(Protocol.UDP, servicePort);
-    long limit = (service != null && service.idle() != null ? service.idle() : gateway.config().udpIdleTimeout()).toNanos();
+    Duration gatewayDefault = gateway.config().udpIdleTimeout();
+    long limit = (service == null ? gatewayDefault : service.idleOr(gatewayDefault)).toNanos();
     List<UdpSession> idle = new ArrayList<>();
     for (UdpSession s : sessions.values()) {
       if (now - s.lastSeen >= limit) {

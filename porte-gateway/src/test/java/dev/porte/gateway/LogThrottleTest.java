@@ -3,6 +3,7 @@ package dev.porte.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LogThrottleTest {
@@ -15,10 +16,14 @@ class LogThrottleTest {
   }
 
   @Test
-  void aPeriodThatHasPassedLetsTheNextOneThrough() throws InterruptedException {
-    LogThrottle brief = new LogThrottle(Duration.ofMillis(20));
-    assertThat(brief.pass()).isTrue();
-    Thread.sleep(40);
-    assertThat(brief.pass()).isTrue();
+  void aPeriodThatHasPassedLetsTheNextOneThrough() {
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    LogThrottle tenSeconds = new LogThrottle(Duration.ofSeconds(10), now::get);
+    assertThat(tenSeconds.pass()).isTrue();
+    now.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
+    assertThat(tenSeconds.pass()).as("one nanosecond short of the period").isFalse();
+    now.incrementAndGet();
+    assertThat(tenSeconds.pass()).as("the period has passed").isTrue();
+    assertThat(tenSeconds.pass()).as("and a new one began").isFalse();
   }
 }

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record ServiceBinding(int port, Set<Protocol> protocols, String backendHost, int backendPort, ProxyHeader proxy,
     @Nullable Duration idle, @Nullable Integer maxConnections, SourceLocation location) {
+  /** The shortest idle timeout a service may set. */
+  public static final Duration MIN_IDLE = Duration.ofSeconds(1);
   /** The longest idle timeout a service may set: a day, as on the command line. */
   public static final Duration MAX_IDLE = Duration.ofDays(1);
   /** The largest connection cap a service may set. */
@@ -24,7 +26,7 @@ public record ServiceBinding(int port, Set<Protocol> protocols, String backendHo
     Port.check(port);
     Port.check(backendPort);
     protocols = Set.copyOf(protocols);
-    if (idle != null && (idle.compareTo(Duration.ofSeconds(1)) < 0 || idle.compareTo(MAX_IDLE) > 0)) {
+    if (idle != null && (idle.compareTo(MIN_IDLE) < 0 || idle.compareTo(MAX_IDLE) > 0)) {
       throw new IllegalArgumentException("idle timeout out of range: " + idle + " (valid: 1s to 1d)");
     }
     if (maxConnections != null && (maxConnections < 1 || maxConnections > MAX_CONNECTIONS)) {
@@ -36,6 +38,11 @@ public record ServiceBinding(int port, Set<Protocol> protocols, String backendHo
     if (proxy != ProxyHeader.NONE && protocols.contains(Protocol.UDP)) {
       throw new IllegalArgumentException("the PROXY protocol header is for TCP services, not " + protocols);
     }
+  }
+
+  /** The service's own idle timeout, else {@code gatewayDefault}. */
+  public Duration idleOr(Duration gatewayDefault) {
+    return idle != null ? idle : gatewayDefault;
   }
 
   public boolean serves(Protocol protocol, int servedPort) {

@@ -209,7 +209,7 @@ public final class PolicyParser {
         Doc idleDoc = spec.get("idle");
         if (idleDoc != null) {
           String what = "service " + key + " idle";
-          idle = wrap(idleDoc, () -> DurationText.parse(what, word(idleDoc, what), Duration.ofSeconds(1), ServiceBinding.MAX_IDLE));
+          idle = wrap(idleDoc, () -> DurationText.parse(what, word(idleDoc, what), ServiceBinding.MIN_IDLE, ServiceBinding.MAX_IDLE));
         }
         maxDoc = spec.get("max_connections");
         if (maxDoc != null) {
