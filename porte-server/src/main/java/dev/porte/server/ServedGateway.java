@@ -5,6 +5,7 @@ import dev.porte.core.model.Flow;
 import dev.porte.gateway.ConnectionRecord;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
+import dev.porte.gateway.GatewayMetrics;
 import dev.porte.server.connections.ConnectionEvent;
 import dev.porte.server.connections.ConnectionLog;
 import dev.porte.server.metrics.ServerMetrics;
@@ -49,7 +50,7 @@ public final class ServedGateway implements AutoCloseable {
     // Admitted by the policy, refused by --max-connections, --max-per-source or --max-udp-sessions:
     // not decided connections, so not in the connection log.
     server.metrics().counter("porte.connections.limited", "Connections and UDP sessions refused by a connection cap",
-        () -> gateway.metrics().limited());
+        gateway.metrics(), GatewayMetrics::limited);
     server.serving().attach(gateway::unserved, gateway::load);
     server.policyInForce().onChange(served.reload);
     return served;

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,9 +61,15 @@ public final class ServerMetrics {
   /** The gauge of service addresses the gateway could not listen on: alert on it above 0. */
   public static final String UNSERVED_LISTENERS = "porte.listeners.unserved";
 
-  /** A count kept elsewhere, read at each scrape, such as the gateway's connections refused by a cap. */
-  public void counter(String name, String description, java.util.function.Supplier<Number> count) {
-    FunctionCounter.builder(name, count, c -> c.get().doubleValue()).description(description).register(registry);
+  /**
+   * A count kept by {@code source}, read at each scrape, such as the gateway's connections refused
+   * by a cap. Micrometer holds {@code source} weakly and, once it is collected, reports the last
+   * value read for ever: so {@code source} must be the object that keeps the count and lives as
+   * long as it does, never a lambda made for the call (nothing else would hold it, and the first
+   * garbage collection would freeze the counter).
+   */
+  public <T> void counter(String name, String description, T source, ToDoubleFunction<T> count) {
+    FunctionCounter.builder(name, source, count).description(description).register(registry);
   }
 
   /** A value read at each scrape, such as the gateway's open connections. */
