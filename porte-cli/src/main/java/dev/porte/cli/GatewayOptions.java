@@ -57,6 +57,12 @@ final class GatewayOptions {
           + "Default: ${DEFAULT-VALUE}.")
   String connectTimeout;
 
+  @Option(names = "--connect-retries", paramLabel = "N", defaultValue = "3",
+      description = "Dial a backend that refused or did not answer again this many times (0 to "
+          + GatewayConfig.MAX_CONNECT_RETRIES + "), waiting the connect timeout but at most 1s before each, as HAProxy's "
+          + "retries: a backend that restarts costs its clients a wait, not their connections. Default: ${DEFAULT-VALUE}.")
+  int connectRetries;
+
   @Option(names = "--udp-idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
       description = "End a UDP session idle this long (1s to 1d). Default: ${DEFAULT-VALUE}.")
   String udpIdleTimeout;
@@ -110,6 +116,7 @@ final class GatewayOptions {
           .maxConnectionsPerSource(atLeast("--max-per-source", maxPerSource, 1))
           .idleTimeout(DurationText.parse("--idle-timeout", idleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
           .connectTimeout(DurationText.parse("--connect-timeout", connectTimeout, Duration.ofMillis(1), MAX_TIMEOUT))
+          .connectRetries(between("--connect-retries", connectRetries, 0, GatewayConfig.MAX_CONNECT_RETRIES))
           .udpIdleTimeout(DurationText.parse("--udp-idle-timeout", udpIdleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
           .clientAlias(alias)
           .ioThreads(atLeast("--io-threads", ioThreads, 0));
@@ -130,6 +137,13 @@ final class GatewayOptions {
   private static int atLeast(String option, int value, int min) {
     if (value < min) {
       throw new PorteException(ErrorCode.USAGE, option + " " + value + " is out of range (valid: " + min + " or more)");
+    }
+    return value;
+  }
+
+  private static int between(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new PorteException(ErrorCode.USAGE, option + " " + value + " is out of range (valid: " + min + " to " + max + ")");
     }
     return value;
   }

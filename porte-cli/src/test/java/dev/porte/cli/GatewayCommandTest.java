@@ -178,6 +178,15 @@ class GatewayCommandTest {
     assertThat(result.out()).as("refused before anything starts").isEmpty();
   }
 
+  @ParameterizedTest
+  @CsvSource({"-1", "101"})
+  void connectRetriesOutOfRangeAreAUsageError(String value) throws IOException {
+    Cli result = gatewayWith("--connect-retries", value);
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err().strip()).isEqualTo("porte: --connect-retries " + value + " is out of range (valid: 0 to 100)");
+    assertThat(result.out()).as("refused before anything starts").isEmpty();
+  }
+
   @Test
   void aBadOptionIsRefusedBeforeThePolicyIsRead() {
     // Had the policy been read first, the missing file would be the error.

@@ -31,9 +31,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: immutable.
  */
 public final class GatewayConfig {
+  /** The most {@link Builder#connectRetries} takes: at the connect timeout each, a client may wait that long. */
+  public static final int MAX_CONNECT_RETRIES = 100;
+  private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
+
   private final List<InetAddress> bind;
   private final IntUnaryOperator listenPort;
   private final Duration connectTimeout;
+  private final int connectRetries;
   private final Duration idleTimeout;
   private final Duration udpIdleTimeout;
   private final int maxConnections;
@@ -52,6 +57,7 @@ public final class GatewayConfig {
     this.bind = List.copyOf(b.bind);
     this.listenPort = b.listenPort;
     this.connectTimeout = b.connectTimeout;
+    this.connectRetries = b.connectRetries;
     this.idleTimeout = b.idleTimeout;
     this.udpIdleTimeout = b.udpIdleTimeout;
     this.maxConnectionsGiven = b.maxConnections != null;
@@ -88,6 +94,23 @@ public final class GatewayConfig {
 
   public Duration connectTimeout() {
     return connectTimeout;
+  }
+
+  /**
+   * How many times a backend that refused or did not answer is dialled again before the client's
+   * connection is closed: HAProxy's {@code retries}, 3 unless set, so that a backend restarting
+   * costs its clients a wait and not their connections.
+   */
+  public int connectRetries() {
+    return connectRetries;
+  }
+
+  /**
+   * The wait before dialling again: HAProxy's turn-around timer, the connect timeout but at most a
+   * second, so that a restarting backend is not hammered and a short connect timeout waits less.
+   */
+  public Duration retryDelay() {
+    return connectTimeout.compareTo(MAX_RETRY_DELAY) < 0 ? connectTimeout : MAX_RETRY_DELAY;
   }
 
   public Duration idleTimeout() {
@@ -159,6 +182,7 @@ public final class GatewayConfig {
     private List<InetAddress> bind = List.of();
     private IntUnaryOperator listenPort = IntUnaryOperator.identity();
     private Duration connectTimeout = Duration.ofSeconds(5);
+    private int connectRetries = 3;
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration udpIdleTimeout = Duration.ofSeconds(60);
     // Unset: as many as the open-file limit holds, up to FileDescriptors.MAX_CONNECTIONS and
@@ -205,6 +229,14 @@ public final class GatewayConfig {
 
     public Builder connectTimeout(Duration value) {
       this.connectTimeout = positive("connect timeout", value);
+      return this;
+    }
+
+    public Builder connectRetries(int value) {
+      if (value < 0 || value > MAX_CONNECT_RETRIES) {
+        throw new IllegalArgumentException("connect retries must be 0 to " + MAX_CONNECT_RETRIES + ": " + value);
+      }
+      this.connectRetries = value;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.porte.gateway;
 
+import dev.porte.core.model.DurationText;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
@@ -10,19 +11,27 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of an admitted connection: dials the backend on the client's own event loop,
- * then moves the client's bytes to it. The client is read only once the backend is connected, and
+ * The client side of an admitted connection: dials the backend on the client's own event loop
+ * (again, up to the gateway's connect retries, when it refuses or does not answer), then moves the
+ * client's bytes to it. The client is read only once the backend is connected, and
  * then only while the backend's write buffer is below its high-water mark ({@link Relay#forward}),
  * so a slow backend slows the client down instead of filling the gateway's memory. Not sharable:
  * one per connection.
  */
 final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RelayFrontendHandler.class);
+  // How Netty's epoll and io_uring transports word a failed system call.
+  private static final Pattern NATIVE_CALL =
+      Pattern.compile("(?:io_uring )?\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.+)");
 
   private final Gateway gateway;
   private final Connection connection;
@@ -36,7 +45,18 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    Channel client = ctx.channel();
+    dial(ctx.channel(), 1, System.nanoTime());
+  }
+
+  /**
+   * Dials the backend, {@code attempt} of {@code 1 + connectRetries}. The client is not read
+   * until a dial succeeds, so what it sent waits in the kernel and reaches whichever dial
+   * succeeds: a retry loses nothing and sends nothing twice.
+   */
+  private void dial(Channel client, int attempt, long since) {
+    if (!client.isActive()) {
+      return; // the client left, or a reload or the stop closed it, while we waited to dial again
+    }
     // The backend channel is made by hand rather than by a Bootstrap per connection: the same
     // steps (options, handler, register, connect) without its maps and its resolver lookup,
     // which takes a lock. The address was resolved at policy load.
@@ -54,7 +74,6 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     config.setRecvByteBufAllocator(Relay.READS);
     config.setAllocator(RelayBuffers.ALLOCATOR);
     config.setConnectTimeoutMillis((int) gateway.config().connectTimeout().toMillis());
-    out.pipeline().addLast(new RelayBackendHandler(gateway, connection, client));
     backend = out;
     connection.backend(out);
     // On the client's own event loop: we are on it, so registration is done when register
@@ -65,16 +84,53 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         : out.newFailedFuture(new IllegalStateException("the backend channel was not registered at once"));
     connect.addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
+        // The relay joins the backend's pipeline only once it is connected, before its first read:
+        // a dial that failed must have no say over the client. Its RST shuts its input on epoll,
+        // and a relay there would pass that on to the client as a half-close.
+        out.pipeline().addLast(new RelayBackendHandler(gateway, connection, client));
+        if (attempt > 1) {
+          LOG.info("backend {} for {} answered on attempt {} after {}", connection.service.backend(),
+              connection.verdict().flow().portText(), attempt, elapsed(since));
+        }
         ProxyHeaders.send(connection.service.proxy(), client, out);
         client.config().setAutoRead(true);
-      } else {
-        String why = f.cause() == null ? "unknown" : String.valueOf(f.cause().getMessage());
-        LOG.warn("backend {} for {} is unreachable ({}): closing the client connection",
-            connection.service.backend(), connection.verdict().flow().portText(), why);
-        connection.closeReason(CloseCause.BACKEND_UNREACHABLE, "backend unreachable: " + why);
-        Relay.closeGently(client);
+        return;
       }
+      if (!client.isActive() || connection.closeCause() != CloseCause.CLOSED) {
+        return; // a reload, the idle sweep or the stop ended the connection while it dialled: not the backend's fault
+      }
+      String why = plain(f.cause());
+      int retries = gateway.config().connectRetries();
+      if (attempt <= retries) {
+        LOG.debug("backend {} for {}: attempt {} of {} failed ({})", connection.service.backend(),
+            connection.verdict().flow().portText(), attempt, retries + 1, why);
+        client.eventLoop().schedule(() -> dial(client, attempt + 1, since),
+            gateway.config().retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+        return;
+      }
+      String tries = attempt == 1 ? "" : ", " + attempt + " attempts in " + elapsed(since);
+      LOG.warn("backend {} for {} is unreachable ({}{}): closing the client connection",
+          connection.service.backend(), connection.verdict().flow().portText(), why, tries);
+      connection.closeReason(CloseCause.BACKEND_UNREACHABLE, "backend unreachable: " + why);
+      Relay.closeGently(client);
     });
+  }
+
+  /**
+   * What went wrong, as an operator reads it: {@code Connection refused} rather than Netty's
+   * {@code io_uring connect(..) failed with error(-111): Connection refused}.
+   */
+  static String plain(@Nullable Throwable cause) {
+    if (cause == null) {
+      return "unknown";
+    }
+    String message = String.valueOf(cause.getMessage());
+    Matcher nativeCall = NATIVE_CALL.matcher(message);
+    return nativeCall.matches() ? nativeCall.group(1) : message;
+  }
+
+  private static String elapsed(long since) {
+    return DurationText.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)));
   }
 
   /**

@@ -35,6 +35,28 @@ class GatewayConfigTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("idle timeout must be positive: PT0S");
     assertThatThrownBy(() -> GatewayConfig.builder().ioThreads(-2))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-2");
+    assertThatThrownBy(() -> GatewayConfig.builder().connectRetries(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("connect retries must be 0 to 100: -1");
+    assertThatThrownBy(() -> GatewayConfig.builder().connectRetries(101))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("connect retries must be 0 to 100: 101");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"5000, 1000", "1000, 1000", "250, 250", "1, 1"})
+  void theWaitBeforeARetryIsTheConnectTimeoutButAtMostASecond(long timeoutMillis, long delayMillis) {
+    assertThat(GatewayConfig.builder().connectTimeout(Duration.ofMillis(timeoutMillis)).build().retryDelay())
+        .isEqualTo(Duration.ofMillis(delayMillis));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "io_uring connect(..) failed with error(-111): Connection refused | Connection refused",
+      "connect(..) failed: Connection refused | Connection refused",
+      "io_uring connect(..) failed with error(-113): No route to host | No route to host",
+      "connection timed out after 800 ms: /127.0.0.1:9 | connection timed out after 800 ms: /127.0.0.1:9",
+      "Connection refused: /127.0.0.1:9 | Connection refused: /127.0.0.1:9"})
+  void aBackendErrorIsSaidPlainly(String netty, String said) {
+    assertThat(RelayFrontendHandler.plain(new java.io.IOException(netty))).isEqualTo(said);
   }
 
   @Test

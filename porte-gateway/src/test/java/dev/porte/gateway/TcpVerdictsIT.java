@@ -10,12 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.porte.core.model.Protocol;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,29 +157,129 @@ class TcpVerdictsIT {
     }
   }
 
-  @Test
-  void backendDownGivesACleanCloseAndALogLine() throws IOException {
-    int closedPort;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      closedPort = probe.getLocalPort();
+  /** A free port, closed again: nothing listens on it until the test does. */
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
     }
-    Logger logger = (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class);
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
-    try {
-      start("inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:" + closedPort + " }\n");
+  }
+
+  /** A policy that opens 80/tcp, when {@code open}, and serves it with {@code backendPort} on loopback. */
+  private static String web(boolean open, int backendPort) {
+    return (open ? "inbound:\n  - allow: 80/tcp\n" : "inbound: []\n") + "services:\n  80: { to: 127.0.0.1:" + backendPort + " }\n";
+  }
+
+  /** The relay's log lines, its debug ones too (the failed dials), while open; closing restores the logger. */
+  private static final class RelayLines implements AutoCloseable {
+    private final Logger logger = (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class);
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Level level = logger.getLevel();
+
+    RelayLines() {
+      appender.start();
+      logger.addAppender(appender);
+      logger.setLevel(Level.DEBUG);
+    }
+
+    /** What was logged so far; a copy, taken under the appender's own lock as event loops append. */
+    List<String> messages() {
+      synchronized (appender) {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+      }
+    }
+
+    /** Waits until a line contains every one of {@code parts}. */
+    void await(String... parts) {
+      Awaitility.await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(messages())
+          .anySatisfy(line -> assertThat(line).contains(parts)));
+    }
+
+    @Override
+    public void close() {
+      logger.setLevel(level);
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
+  void backendDownGivesACleanCloseAndALogLineAfterTheRetries() throws IOException {
+    int closedPort = freePort();
+    try (RelayLines lines = new RelayLines()) {
+      // Refused at once each time; two retries after the 250 ms turn-around each.
+      gateway = Gateway.start(policy(web(true, closedPort)),
+          config().connectTimeout(Duration.ofMillis(250)).connectRetries(2).listener(records::add).build());
+      long start = System.nanoTime();
       try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
         s.getOutputStream().write(GET);
         assertThat(s.getInputStream().read()).isEqualTo(-1);
       }
-      await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lines.list)
-          .extracting(ILoggingEvent::getFormattedMessage)
-          .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + closedPort).contains("unreachable")));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two waits of 250 ms before the close")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(450));
+      lines.await("127.0.0.1:" + closedPort, "unreachable (Connection refused", "3 attempts in");
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
       assertThat(lastRecord().ended()).isEqualTo(CloseCause.BACKEND_UNREACHABLE);
-    } finally {
-      logger.detachAppender(lines);
+    }
+  }
+
+  /**
+   * A backend that restarts: down when the client comes, up a moment later. The client's
+   * connection waits through the retries, and its request, sent while the backend was down,
+   * reaches the backend once it is up: the client gets its page as if nothing had happened.
+   */
+  @Test
+  void aBackendThatComesBackDuringTheRetriesServesTheWaitingClient() throws Exception {
+    int port = freePort();
+    try (RelayLines lines = new RelayLines()) {
+      gateway = Gateway.start(policy(web(true, port)),
+          config().connectTimeout(Duration.ofMillis(400)).connectRetries(5).listener(records::add).build());
+      try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(GET);
+        lines.await("attempt 1 of 6 failed (Connection refused");
+        try (ServerSocket restarted = new ServerSocket()) {
+          restarted.setReuseAddress(true);
+          restarted.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+          try (Socket served = restarted.accept()) {
+            served.setSoTimeout(5_000);
+            byte[] request = served.getInputStream().readNBytes(GET.length);
+            assertThat(request).as("the request sent while the backend was down").isEqualTo(GET);
+            served.getOutputStream().write("HTTP/1.0 200 OK\r\n\r\nback again".getBytes(StandardCharsets.US_ASCII));
+            served.shutdownOutput();
+            assertThat(ascii(s.getInputStream().readAllBytes())).endsWith("back again");
+          }
+        }
+      }
+      assertThat(lines.messages()).noneMatch(line -> line.contains("unreachable"))
+          .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + port).containsPattern("answered on attempt [2-6] after"));
+    }
+    await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+    assertThat(lastRecord().ended()).isEqualTo(CloseCause.CLOSED);
+  }
+
+  /** A reload that closes the door while the gateway waits to dial again ends the wait: no dial after, no blame on the backend. */
+  @Test
+  void aReloadThatClosesTheDoorEndsTheRetries() throws Exception {
+    int port = freePort();
+    try (RelayLines lines = new RelayLines()) {
+      gateway = Gateway.start(policy(web(true, port)),
+          config().connectTimeout(Duration.ofSeconds(1)).connectRetries(5).listener(records::add).build());
+      try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+        s.setSoTimeout(5_000);
+        s.getOutputStream().write(GET);
+        lines.await("attempt 1 of 6 failed");
+        gateway.reload(policy(web(false, port)));
+        int read;
+        try {
+          read = s.getInputStream().read();
+        } catch (SocketException reset) {
+          read = -1; // the request was never read: the close resets
+        }
+        assertThat(read).as("closed by the reload, within the second's wait").isEqualTo(-1);
+      }
+      await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
+      assertThat(lastRecord().ended()).isEqualTo(CloseCause.POLICY_RELOAD);
+      Thread.sleep(1_200); // past the moment the second dial was due
+      assertThat(lines.messages()).noneMatch(line -> line.contains("attempt 2") || line.contains("unreachable"));
     }
   }
 
@@ -187,12 +290,9 @@ class TcpVerdictsIT {
    */
   @Test
   void aBackendThatNeverAnswersIsGivenUpAfterTheConnectTimeout() throws Exception {
-    Logger logger = (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class);
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
     List<Socket> queued = new ArrayList<>();
-    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (RelayLines lines = new RelayLines();
+        ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       // A backlog of 1 holds two finished handshakes; the third connect waits for an accept that
       // never comes. Fill it until a connect times out.
       while (queued.size() < 8) {
@@ -206,8 +306,8 @@ class TcpVerdictsIT {
         }
       }
       assertThat(queued.size()).as("the accept queue filled").isBetween(1, 7);
-      gateway = Gateway.start(policy("inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:" + silent.getLocalPort()
-          + " }\n"), config().connectTimeout(Duration.ofMillis(800)).build());
+      gateway = Gateway.start(policy(web(true, silent.getLocalPort())),
+          config().connectTimeout(Duration.ofMillis(800)).connectRetries(0).build());
       long start = System.nanoTime();
       try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
         s.setSoTimeout(10_000);
@@ -215,16 +315,12 @@ class TcpVerdictsIT {
         assertThat(s.getInputStream().read()).as("closed without a byte").isEqualTo(-1);
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
-      await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lines.list)
-          .extracting(ILoggingEvent::getFormattedMessage)
-          .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + silent.getLocalPort()).contains("unreachable")
-              .contains("timed out")));
+      lines.await("127.0.0.1:" + silent.getLocalPort(), "unreachable", "timed out");
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
     } finally {
       for (Socket s : queued) {
         s.close();
       }
-      logger.detachAppender(lines);
     }
   }
 
