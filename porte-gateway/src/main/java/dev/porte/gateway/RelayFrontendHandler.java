@@ -99,9 +99,11 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
       if (!client.isActive() || connection.closeCause() != CloseCause.CLOSED) {
         return; // a reload, the idle sweep or the stop ended the connection while it dialled: not the backend's fault
       }
-      String why = plain(f.cause());
+      // A name that did not resolve at policy load stays unresolved until a reload: no use dialling again.
+      boolean unresolved = connection.backendAddress.isUnresolved();
+      String why = unresolved ? "its name does not resolve" : plain(f.cause());
       int retries = gateway.config().connectRetries();
-      if (attempt <= retries) {
+      if (attempt <= retries && !unresolved) {
         LOG.debug("backend {} for {}: attempt {} of {} failed ({})", connection.service.backend(),
             connection.verdict().flow().portText(), attempt, retries + 1, why);
         client.eventLoop().schedule(() -> dial(client, attempt + 1, since),

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 class BadInputIT {
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
   private final List<Logger> loggers = List.of(
-      (Logger) LoggerFactory.getLogger(Gateway.class), (Logger) LoggerFactory.getLogger(PolicySnapshot.class));
+      (Logger) LoggerFactory.getLogger(Gateway.class), (Logger) LoggerFactory.getLogger(PolicySnapshot.class),
+      (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class));
 
   @BeforeEach
   void capture() {
@@ -142,8 +143,13 @@ class BadInputIT {
             .contains("backend no-such-backend.invalid:9 of service 9 does not resolve"));
         try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 9))) {
           s.getOutputStream().write("anyone?".getBytes());
+          long start = System.nanoTime();
           assertThat(s.getInputStream().read()).isEqualTo(-1);
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("closed at once: no retries for a name that did not resolve")
+              .isLessThan(Duration.ofMillis(900));
         }
+        assertThat(logged()).anySatisfy(line -> assertThat(line)
+            .contains("backend no-such-backend.invalid:9 for 9/tcp is unreachable (its name does not resolve)"));
         try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
           echoes(s);
         }
