@@ -21,6 +21,7 @@ public final class GatewayMetrics {
   private final LongAdder admitted = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private final LongAdder limited = new LongAdder();
+  private final LongAdder backendRetries = new LongAdder();
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
   private final LongAdder repliesBlocked = new LongAdder();
@@ -40,6 +41,10 @@ public final class GatewayMetrics {
 
   void onLimited() {
     limited.increment();
+  }
+
+  void retried() {
+    backendRetries.increment();
   }
 
   void bytesIn(long n) {
@@ -78,6 +83,11 @@ public final class GatewayMetrics {
   }
 
   /** Bytes relayed from clients to backends. */
+  /** Backend dials made again after one was refused or timed out (HAProxy's retries, {@code wretr}). */
+  public long backendRetries() {
+    return backendRetries.sum();
+  }
+
   public long bytesIn() {
     return bytesIn.sum();
   }

@@ -106,6 +106,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
       if (attempt <= retries && !unresolved) {
         LOG.debug("backend {} for {}: attempt {} of {} failed ({})", connection.service.backend(),
             connection.verdict().flow().portText(), attempt, retries + 1, why);
+        gateway.metrics().retried();
         client.eventLoop().schedule(() -> dial(client, attempt + 1, since),
             gateway.config().retryDelay().toNanos(), TimeUnit.NANOSECONDS);
         return;

@@ -218,6 +218,7 @@ class TcpVerdictsIT {
       lines.await("127.0.0.1:" + closedPort, "unreachable (Connection refused", "3 attempts in");
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
       assertThat(lastRecord().ended()).isEqualTo(CloseCause.BACKEND_UNREACHABLE);
+      assertThat(gateway.metrics().backendRetries()).isEqualTo(2);
     }
   }
 
@@ -249,6 +250,7 @@ class TcpVerdictsIT {
           }
         }
       }
+      assertThat(gateway.metrics().backendRetries()).isBetween(1L, 5L);
       assertThat(lines.messages()).noneMatch(line -> line.contains("unreachable"))
           .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + port).containsPattern("answered on attempt [2-6] after"));
     }

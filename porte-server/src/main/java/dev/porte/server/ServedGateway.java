@@ -51,6 +51,9 @@ public final class ServedGateway implements AutoCloseable {
     // not decided connections, so not in the connection log.
     server.metrics().counter("porte.connections.limited", "Connections and UDP sessions refused by a connection cap",
         gateway.metrics(), GatewayMetrics::limited);
+    // A backend that refuses now and then (restarting, or at its own limit) shows here before its clients complain.
+    server.metrics().counter("porte.backend.retries", "Backend dials made again after one was refused or timed out "
+        + "(--connect-retries)", gateway.metrics(), GatewayMetrics::backendRetries);
     server.serving().attach(gateway::unserved, gateway::load);
     server.policyInForce().onChange(served.reload);
     return served;

@@ -177,6 +177,28 @@ class ServedGatewayIT {
     }
   }
 
+  @Test
+  void aBackendThatRefusesIsDialledAgainAndTheRetriesAreCounted() throws Exception {
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = probe.getLocalPort(); // nothing listens on it once the probe is closed
+    }
+    try (PorteServer own = PorteServer.start(new ServerConfig(new ConsoleAddress("127.0.0.1", 0),
+            StoreLocation.sqlite(dir.resolve("own.db")), dir.resolve("own-state"), Clock.systemUTC(), 100));
+        WebBehindGateway flapping = new WebBehindGateway(own, p -> 0,
+            b -> b.connectTimeout(Duration.ofMillis(100)).connectRetries(2))) {
+      Http ownHttp = new Http(own.url());
+      assertThat(ownHttp.get("/metrics").body()).contains("porte_backend_retries_total 0.0");
+      apply(ownHttp, Map.of("Authorization", "Bearer " + own.token().value(), "X-Porte-Author", "ci"),
+          "inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:" + closed + " }\n", "a backend that is down");
+      System.gc(); // the counter must outlive a collection (see aConnectionOverACapIsCountedInTheMetrics)
+      assertThat(flapping.fetch(80)).as("closed without a byte after the retries").isEmpty();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ownHttp.get("/metrics").body())
+          .contains("porte_backend_retries_total 2.0")
+          .contains("porte_connections_ended_total{cause=\"backend_unreachable\",protocol=\"tcp\"} 1.0"));
+    }
+  }
+
   /** The door for TCP {@code port} in a {@code GET /api/policy} answer. */
   private static JsonNode door(JsonNode current, int port) {
     for (JsonNode door : current.get("policy").get("doors")) {
