@@ -143,7 +143,8 @@ final class GatewayOptions {
 
   private static int between(String option, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new PorteException(ErrorCode.USAGE, option + " " + value + " is out of range (valid: " + min + " to " + max + ")");
+      throw new PorteException(ErrorCode.USAGE,
+          option + " " + value + " is out of range (valid: " + min + " to " + max + ")");
     }
     return value;
   }

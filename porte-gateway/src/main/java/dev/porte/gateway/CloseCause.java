@@ -16,7 +16,10 @@ public enum CloseCause {
   CLOSED,
   /** No data moved either way for the idle timeout. */
   IDLE,
-  /** The backend refused the connection or did not accept it within the connect timeout. */
+  /**
+   * The backend refused the connection or did not accept it within the connect timeout, on every
+   * attempt (the first and the connect retries), or its name did not resolve.
+   */
   BACKEND_UNREACHABLE,
   /** No socket could be opened towards the backend (most often: the open-file limit). */
   NO_BACKEND_SOCKET,

@@ -145,7 +145,8 @@ class BadInputIT {
           s.getOutputStream().write("anyone?".getBytes());
           long start = System.nanoTime();
           assertThat(s.getInputStream().read()).isEqualTo(-1);
-          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("closed at once: no retries for a name that did not resolve")
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .as("closed at once: no retries for a name that did not resolve")
               .isLessThan(Duration.ofMillis(900));
         }
         assertThat(logged()).anySatisfy(line -> assertThat(line)

@@ -166,7 +166,8 @@ class TcpVerdictsIT {
 
   /** A policy that opens 80/tcp, when {@code open}, and serves it with {@code backendPort} on loopback. */
   private static String web(boolean open, int backendPort) {
-    return (open ? "inbound:\n  - allow: 80/tcp\n" : "inbound: []\n") + "services:\n  80: { to: 127.0.0.1:" + backendPort + " }\n";
+    return (open ? "inbound:\n  - allow: 80/tcp\n" : "inbound: []\n")
+        + "services:\n  80: { to: 127.0.0.1:" + backendPort + " }\n";
   }
 
   /** The relay's log lines, its debug ones too (the failed dials), while open; closing restores the logger. */
@@ -252,13 +253,17 @@ class TcpVerdictsIT {
       }
       assertThat(gateway.metrics().backendRetries()).isBetween(1L, 5L);
       assertThat(lines.messages()).noneMatch(line -> line.contains("unreachable"))
-          .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + port).containsPattern("answered on attempt [2-6] after"));
+          .anySatisfy(line -> assertThat(line).contains("127.0.0.1:" + port)
+              .containsPattern("answered on attempt [2-6] after"));
     }
     await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
     assertThat(lastRecord().ended()).isEqualTo(CloseCause.CLOSED);
   }
 
-  /** A reload that closes the door while the gateway waits to dial again ends the wait: no dial after, no blame on the backend. */
+  /**
+   * A reload that closes the door while the gateway waits to dial again ends the wait: no dial
+   * after, no blame on the backend.
+   */
   @Test
   void aReloadThatClosesTheDoorEndsTheRetries() throws Exception {
     int port = freePort();
