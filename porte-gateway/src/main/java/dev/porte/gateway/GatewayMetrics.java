@@ -82,12 +82,12 @@ public final class GatewayMetrics {
     return limited.sum();
   }
 
-  /** Bytes relayed from clients to backends. */
   /** Backend dials made again after one was refused or timed out (HAProxy's retries, {@code wretr}). */
   public long backendRetries() {
     return backendRetries.sum();
   }
 
+  /** Bytes relayed from clients to backends. */
   public long bytesIn() {
     return bytesIn.sum();
   }

@@ -97,7 +97,9 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (!client.isActive() || connection.closeCause() != CloseCause.CLOSED) {
-        return; // a reload, the idle sweep or the stop ended the connection while it dialled: not the backend's fault
+        // The client left, or a reload, the idle sweep or the stop ended the connection, while it
+        // dialled: the dial was cut short, not the backend's fault, and there is nobody to dial for.
+        return;
       }
       // A name that did not resolve at policy load stays unresolved until a reload: no use dialling again.
       boolean unresolved = connection.backendAddress.isUnresolved();
