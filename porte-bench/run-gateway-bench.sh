@@ -216,6 +216,18 @@ echo "(a) TCP segments sent per connection (all parties): direct $(per_conn "$se
 # leaves CPU idle; a relay adds a second loopback transfer (a copy out of one socket and into
 # another), and its share shows whether the run ran out of CPUs or waited on the chain of threads.
 echo "(c) CPU busy during bulk, all $(nproc) CPUs: direct $(median $busy_dir)%, through porte $(median $busy_porte)% (porte itself $(python3 -c "print(round(100 * $(nproc) * $cpu_porte_bulk / max(1, $bulk_ticks)))")% of one CPU)"
+# The machine's speed drifts from round to round (HAProxy alone moved from 11.5k to 14.0k new
+# connections/s within one run here), and the ratio of two medians carries that drift. Within a
+# round the contenders ran seconds apart, so the median of the ratios taken round by round says
+# more about porte against its peer than the ratio of the medians above.
+paired() {
+  python3 -c 'import statistics, sys
+r = [float(a) / float(b) for a, b in zip(sys.argv[1].split(), sys.argv[2].split())]
+print(" ".join(f"{x:.2f}" for x in r) + f" (median {statistics.median(r):.2f})")' "$1" "$2"
+}
+echo "    round by round: (a) porte/haproxy $(paired "${runs[a_p]}" "${runs[a_h]}")"
+echo "                    (b) porte/haproxy $(paired "${runs[b_p]}" "${runs[b_h]}")"
+echo "                    (c) porte/direct  $(paired "${runs[c_p]}" "${runs[c_d]}")"
 echo "    rounds: a direct${runs[a_d]} | haproxy${runs[a_h]} | porte${runs[a_p]}"
 echo "            c direct${runs[c_d]} | haproxy${runs[c_h]} | splice${runs[c_s]} | socat${runs[c_r]} | porte${runs[c_p]}"
 
