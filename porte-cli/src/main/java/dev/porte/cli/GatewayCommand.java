@@ -10,6 +10,7 @@ import dev.porte.core.model.ServiceBinding;
 import dev.porte.core.policy.Policies;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
+import dev.porte.gateway.GatewayMetrics;
 import dev.porte.gateway.PolicyReloader;
 import dev.porte.gateway.Unserved;
 import java.io.IOException;
@@ -115,10 +116,27 @@ final class GatewayCommand implements Callable<Integer> {
       out.flush();
       shutdown.await(stopAfter == null ? null : Duration.ofSeconds(stopAfter));
       this.gateway.drain(gateway, out, shutdown);
-      out.println("porte gateway: stopping (" + gateway.metrics().admitted() + " admitted, " + gateway.metrics().refused()
-          + " refused, " + gateway.metrics().bytesOut() + " bytes served)");
+      out.println("porte gateway: stopping (" + summary(gateway.metrics()) + ")");
     }
     return 0;
+  }
+
+  /**
+   * What the gateway did, for its last line: {@code 12 admitted, 3 refused, 2 over a cap, 4 backend
+   * dials retried, 5120 bytes served}; the caps and the retries only when they happened, as
+   * something to look into.
+   */
+  static String summary(GatewayMetrics metrics) {
+    StringBuilder said = new StringBuilder();
+    said.append(metrics.admitted()).append(" admitted, ").append(metrics.refused()).append(" refused, ");
+    if (metrics.limited() > 0) {
+      said.append(metrics.limited()).append(" over a cap, ");
+    }
+    if (metrics.backendRetries() > 0) {
+      said.append(metrics.backendRetries()).append(metrics.backendRetries() == 1 ? " backend dial" : " backend dials")
+          .append(" retried, ");
+    }
+    return said.append(metrics.bytesOut()).append(" bytes served").toString();
   }
 
   /** One line per service and protocol: where the gateway listens for it, or that it could not. */

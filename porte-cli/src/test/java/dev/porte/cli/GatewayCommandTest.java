@@ -68,6 +68,28 @@ class GatewayCommandTest {
   }
 
   @Test
+  void aBackendThatIsDownIsDialledAgainAndTheLastLineSaysSo() throws Exception {
+    int down = freePort(); // nothing listens there
+    Path policy = dir.resolve("porte.yaml");
+    Files.writeString(policy, "inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:" + down + " }\n");
+    int listen = freePort();
+    CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.run("gateway", "--policy", policy.toString(),
+        "--listen", "127.0.0.1", "--port-offset", Integer.toString(listen - 80), "--connect-timeout", "100ms",
+        "--connect-retries", "2", "--stop-after", "4"));
+    InetSocketAddress door = new InetSocketAddress(InetAddress.getLoopbackAddress(), listen);
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      try (Socket s = new Socket()) {
+        s.connect(door, 1000);
+        s.setSoTimeout(3000);
+        return s.getInputStream().read() == -1; // closed without a byte, after the retries
+      }
+    });
+    Cli result = run.get();
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.out()).contains("porte gateway: stopping (1 admitted, 0 refused, 2 backend dials retried, 0 bytes served)");
+  }
+
+  @Test
   void aGatewayThatCanListenOnNoPortDoesNotStart() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path policy = dir.resolve("porte.yaml");
