@@ -63,6 +63,8 @@ public final class Gateway implements AutoCloseable {
   // socket that cannot be opened are the same shortage, said once per ten seconds.
   private final LogThrottle descriptorWarnings = new LogThrottle(Duration.ofSeconds(10));
   private final AcceptFailures acceptFailures = new AcceptFailures(descriptorWarnings);
+  private final UnreachableWarnings unreachableWarnings =
+      new UnreachableWarnings(Duration.ofSeconds(10), System::nanoTime);
   /** The UDP sessions' slots, under their own caps; the relays of every UDP listener share it. */
   private final ConnectionTracker udpTracker;
   private final IdleSweeper idle;
@@ -304,6 +306,11 @@ public final class Gateway implements AutoCloseable {
 
   Transport transport() {
     return transport;
+  }
+
+  /** Gates the warnings about backends that cannot be reached, per backend. */
+  UnreachableWarnings unreachableWarnings() {
+    return unreachableWarnings;
   }
 
   /** Gates the warnings about running out of file descriptors. */

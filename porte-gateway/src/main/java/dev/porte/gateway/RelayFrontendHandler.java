@@ -113,9 +113,13 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
             gateway.config().retryDelay().toNanos(), TimeUnit.NANOSECONDS);
         return;
       }
-      String tries = attempt == 1 ? "" : ", " + attempt + " attempts in " + elapsed(since);
-      LOG.warn("backend {} for {} is unreachable ({}{}): closing the client connection",
-          connection.service.backend(), connection.verdict().flow().portText(), why, tries);
+      long unsaid = gateway.unreachableWarnings().pass(connection.service.backend());
+      if (unsaid != UnreachableWarnings.QUIET) {
+        String tries = attempt == 1 ? "" : ", " + attempt + " attempts in " + elapsed(since);
+        String others = unsaid == 0 ? "" : " (and " + unsaid + " more since the last such line)";
+        LOG.warn("backend {} for {} is unreachable ({}{}): closing the client connection{}",
+            connection.service.backend(), connection.verdict().flow().portText(), why, tries, others);
+      }
       connection.closeReason(CloseCause.BACKEND_UNREACHABLE, "backend unreachable: " + why);
       Relay.closeGently(client);
     });

@@ -223,6 +223,25 @@ class TcpVerdictsIT {
     }
   }
 
+  /** A backend that is down is said once, not once per client: each client's close line says it for that client. */
+  @Test
+  void aBackendThatIsDownIsSaidOnceNotOncePerClient() throws IOException {
+    int closedPort = freePort();
+    try (RelayLines lines = new RelayLines()) {
+      gateway = Gateway.start(policy(web(true, closedPort)), config().connectRetries(0).listener(records::add).build());
+      for (int i = 0; i < 3; i++) {
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
+          s.getOutputStream().write(GET);
+          assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> records.stream()
+          .filter(r -> r.ended() == CloseCause.BACKEND_UNREACHABLE).count() == 3);
+      assertThat(lines.messages()).filteredOn(line -> line.contains("unreachable")).singleElement()
+          .satisfies(line -> assertThat(line).contains("127.0.0.1:" + closedPort).doesNotContain("more since"));
+    }
+  }
+
   /**
    * A backend that restarts: down when the client comes, up a moment later. The client's
    * connection waits through the retries, and its request, sent while the backend was down,
