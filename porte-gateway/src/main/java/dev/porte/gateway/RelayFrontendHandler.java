@@ -45,7 +45,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    dial(ctx.channel(), 1, System.nanoTime());
+    dial(ctx.channel(), 1);
   }
 
   /**
@@ -53,7 +53,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
    * until a dial succeeds, so what it sent waits in the kernel and reaches whichever dial
    * succeeds: a retry loses nothing and sends nothing twice.
    */
-  private void dial(Channel client, int attempt, long since) {
+  private void dial(Channel client, int attempt) {
     if (!client.isActive()) {
       return; // the client left, or a reload or the stop closed it, while we waited to dial again
     }
@@ -90,7 +90,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         out.pipeline().addLast(new RelayBackendHandler(gateway, connection, client));
         if (attempt > 1) {
           LOG.info("backend {} for {} answered on attempt {} after {}", connection.service.backend(),
-              connection.verdict().flow().portText(), attempt, elapsed(since));
+              connection.verdict().flow().portText(), attempt, elapsed());
         }
         ProxyHeaders.send(connection.service.proxy(), client, out);
         client.config().setAutoRead(true);
@@ -109,13 +109,13 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         LOG.debug("backend {} for {}: attempt {} of {} failed ({})", connection.service.backend(),
             connection.verdict().flow().portText(), attempt, retries + 1, why);
         gateway.metrics().retried();
-        client.eventLoop().schedule(() -> dial(client, attempt + 1, since),
+        client.eventLoop().schedule(() -> dial(client, attempt + 1),
             gateway.config().retryDelay().toNanos(), TimeUnit.NANOSECONDS);
         return;
       }
       long unsaid = gateway.unreachableWarnings().pass(connection.service.backend());
       if (unsaid != UnreachableWarnings.QUIET) {
-        String tries = attempt == 1 ? "" : ", " + attempt + " attempts in " + elapsed(since);
+        String tries = attempt == 1 ? "" : ", " + attempt + " attempts in " + elapsed();
         String others = unsaid == 0 ? "" : " (and " + unsaid + " more since the last such line)";
         LOG.warn("backend {} for {} is unreachable ({}{}): closing the client connection{}",
             connection.service.backend(), connection.verdict().flow().portText(), why, tries, others);
@@ -138,8 +138,9 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     return nativeCall.matches() ? nativeCall.group(1) : message;
   }
 
-  private static String elapsed(long since) {
-    return DurationText.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)));
+  /** Since the first dial: the connection was admitted, and dialled, at once. */
+  private String elapsed() {
+    return DurationText.format(Duration.ofMillis(connection.millis()));
   }
 
   /**
