@@ -99,12 +99,15 @@ final class GatewayCommand implements Callable<Integer> {
         // As HAProxy and nginx do when no listener binds: a gateway with no door open would run
         // for nothing, and a service manager would take it for healthy.
         List<Unserved> failed = gateway.unserved();
-        boolean refused = failed.stream().allMatch(u -> u.reason().contains("Permission denied"));
-        String them = failed.size() == 1 ? "it" : "them";
+        // A service on a loop says its remedy in its reason; the hint is for the binds that failed.
+        List<Unserved> binds = failed.stream().filter(u -> !u.loop()).toList();
+        boolean refused = binds.stream().allMatch(u -> u.reason().contains("Permission denied"));
+        String them = binds.size() == 1 ? "it" : "them";
+        String hint = binds.isEmpty() ? ""
+            : (refused ? " (run as root or grant CAP_NET_BIND_SERVICE, " : " (stop what holds " + them + ", ")
+                + "or move porte's ports with --port-offset or --listen)";
         throw new PorteException(ErrorCode.PORT_UNAVAILABLE, "cannot listen on any service port: "
-            + failed.stream().map(Unserved::text).collect(Collectors.joining("; "))
-            + (refused ? " (run as root or grant CAP_NET_BIND_SERVICE, " : " (stop what holds " + them + ", ")
-            + "or move porte's ports with --port-offset or --listen)");
+            + failed.stream().map(Unserved::text).collect(Collectors.joining("; ")) + hint);
       }
       if (reloader != null) {
         reloader.watch(Duration.ofSeconds(2));

@@ -103,6 +103,23 @@ class GatewayCommandTest {
   }
 
   @Test
+  void aGatewayWhoseOnlyServiceDialsItselfDoesNotStart() throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Path policy = dir.resolve("porte.yaml");
+    // 80 served on the free port, and its backend is that same port: a typo for the real server's.
+    Files.writeString(policy, "inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:" + port + " }\n");
+    Cli result = Cli.run("gateway", "--policy", policy.toString(), "--listen", "127.0.0.1",
+        "--port-offset", Integer.toString(port - 80), "--stop-after", "5");
+    assertThat(result.exit()).as(result.out()).isEqualTo(2);
+    assertThat(result.err()).isEqualTo("porte: cannot listen on any service port: 80/tcp on 127.0.0.1:" + port
+        + ": its backend 127.0.0.1:" + port + " is this very listener: every connection would dial the gateway again, "
+        + "without end (point 'to:' at the service itself)\n");
+  }
+
+  @Test
   void aStopDrainsTheOpenConnectionsAndRefusesNewOnes() throws Exception {
     try (ServerSocket backend = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       Thread echo = new Thread(() -> {

@@ -180,10 +180,15 @@ public final class Gateway implements AutoCloseable {
     if (draining) {
       return;
     }
+    Map<Key, String> loops = loops(now);
     for (Key key : wanted) {
       Listener existing = listeners.get(key);
-      if (existing == null) {
-        listen(key, now.service(key.protocol, key.servicePort), addresses(key), List.of(), List.of());
+      String loop = loops.get(key);
+      if (loop != null) {
+        refuseLoop(key, loop, existing);
+      } else if (existing == null) {
+        listen(key, now.service(key.protocol, key.servicePort), addresses(listenPort(key.servicePort)), List.of(),
+            List.of());
       } else if (!existing.failed.isEmpty()) {
         LOG.info("trying again to listen for {}/{}", key.servicePort, key.protocol);
         listen(key, now.service(key.protocol, key.servicePort), List.copyOf(existing.failed.keySet()),
@@ -192,8 +197,34 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private List<SocketAddress> addresses(Key key) {
-    int port = listenPort(key.servicePort);
+  /** The services whose backends lead back into the gateway, each with why ({@link ServiceLoops}). */
+  private Map<Key, String> loops(PolicySnapshot now) {
+    ServiceLoops finder = new ServiceLoops(this::standInPort, config.bind(), ServiceLoops::isThisHost);
+    Map<Key, String> loops = new LinkedHashMap<>();
+    for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
+      finder.find(p, now.services(p), now::backend).forEach((port, why) -> loops.put(new Key(p, port), why));
+    }
+    return loops;
+  }
+
+  /**
+   * Does not listen for a service on a loop, and stops listening if a reload has just made it one
+   * (the connections it admitted carry on to the backend they have). Its addresses are reported
+   * as not served and tried again at the next reload, as a port in use is.
+   */
+  private void refuseLoop(Key key, String why, @Nullable Listener existing) {
+    if (existing != null) {
+      existing.channels.forEach(ch -> ch.close().awaitUninterruptibly());
+    }
+    LOG.error("not serving {}/{}: {}; the other services are still served", key.servicePort, key.protocol, why);
+    Map<SocketAddress, Unserved> failed = new LinkedHashMap<>();
+    for (SocketAddress address : addresses(standInPort(key.servicePort))) {
+      failed.put(address, new Unserved(key.protocol, key.servicePort, ConnectionLog.text(address), why, true));
+    }
+    listeners.put(key, new Listener(key, List.of(), List.of(), Collections.unmodifiableMap(failed)));
+  }
+
+  private List<SocketAddress> addresses(int port) {
     List<SocketAddress> addresses = new ArrayList<>();
     if (config.bind().isEmpty()) {
       // The wildcard of a dual-stack socket (::) takes IPv4 clients too, as ::ffff:a.b.c.d,
@@ -252,10 +283,23 @@ public final class Gateway implements AutoCloseable {
     String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
     LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", at, key.servicePort,
         key.protocol, reason);
-    return new Unserved(key.protocol, key.servicePort, at, reason);
+    return new Unserved(key.protocol, key.servicePort, at, reason, false);
   }
 
+  /** The port a service is listened on, saying so when it is not the one asked for. */
   private int listenPort(int servicePort) {
+    int port = config.listenPort(servicePort);
+    int listened = standInPort(servicePort);
+    if (listened != port) {
+      LOG.warn("port {} is privileged here (below {}) and porte lacks CAP_NET_BIND_SERVICE: listening on {} instead "
+          + "(run as root, grant the capability, or choose with --port-offset)", port,
+          privileges.unprivilegedPortStart(), listened);
+    }
+    return listened;
+  }
+
+  /** The port a service is listened on: its configured one, or an unprivileged stand-in for it. */
+  private int standInPort(int servicePort) {
     int port = config.listenPort(servicePort);
     if (privileges.mayBind(port)) {
       return port;
@@ -264,9 +308,6 @@ public final class Gateway implements AutoCloseable {
     if (shifted > Port.MAX || !privileges.mayBind(shifted)) {
       return port; // no unprivileged stand-in: the bind fails and says why
     }
-    LOG.warn("port {} is privileged here (below {}) and porte lacks CAP_NET_BIND_SERVICE: listening on {} instead "
-        + "(run as root, grant the capability, or choose with --port-offset)", port, privileges.unprivilegedPortStart(),
-        shifted);
     return shifted;
   }
 

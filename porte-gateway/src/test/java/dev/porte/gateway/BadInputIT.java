@@ -5,6 +5,7 @@ import static dev.porte.gateway.Fixtures.config;
 import static dev.porte.gateway.Fixtures.connectFrom;
 import static dev.porte.gateway.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
@@ -12,7 +13,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.porte.core.model.Protocol;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -93,6 +96,45 @@ class BadInputIT {
         }
       } finally {
         taken.close();
+      }
+    }
+  }
+
+  @Test
+  void aServiceWhoseBackendIsItsOwnPortIsNotServedUntilAReloadPointsItElsewhere() throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort(); // a port known before the bind, so that a backend can name it
+    }
+    InetSocketAddress door = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+      String loop = "inbound:\n  - allow: [7/tcp, 9/tcp]\nservices:\n"
+          + "  7: { to: 127.0.0.1:" + echo.port() + " }\n  9: { to: 127.0.0.1:" + port + " }\n";
+      String fixed = loop.replace("127.0.0.1:" + port, "127.0.0.1:" + echo.port());
+      try (Gateway gateway = Gateway.start(policy(loop), config().listenPort(p -> p == 9 ? port : 0).build())) {
+        assertThat(gateway.address(Protocol.TCP, 9)).isNull();
+        assertThat(gateway.notServed()).containsExactly("9/tcp on 127.0.0.1:" + port + ": its backend 127.0.0.1:" + port
+            + " is this very listener: every connection would dial the gateway again, without end (point 'to:' at the "
+            + "service itself)");
+        assertThat(logged()).anySatisfy(line -> assertThat(line).startsWith("not serving 9/tcp: its backend")
+            .endsWith("the other services are still served"));
+        assertThatThrownBy(() -> connectFrom(CIRCLE_LOCAL, door)).isInstanceOf(ConnectException.class);
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+          echoes(s);
+        }
+        assertThat(gateway.metrics().admitted()).as("only the echo through 7").isEqualTo(1);
+
+        gateway.reload(policy(fixed));
+        assertThat(gateway.notServed()).isEmpty();
+        try (Socket s = connectFrom(CIRCLE_LOCAL, door)) {
+          echoes(s);
+        }
+
+        // A reload that turns a served port into a loop closes its listener.
+        gateway.reload(policy(loop));
+        assertThat(gateway.address(Protocol.TCP, 9)).isNull();
+        assertThat(gateway.notServed()).singleElement().asString().contains("is this very listener");
+        assertThatThrownBy(() -> connectFrom(CIRCLE_LOCAL, door)).isInstanceOf(ConnectException.class);
       }
     }
   }

@@ -17,7 +17,9 @@ public record LintWarning(Kind kind, SourceLocation location, String message) {
     /** A remote administration or database port open to the whole internet. */
     EXPOSED,
     /** An inbound port allowed where the policy defines no service behind it. */
-    NO_SERVICE
+    NO_SERVICE,
+    /** A service whose backend leads back to the gateway's own port: it would dial itself without end. */
+    SERVICE_LOOP
   }
 
   /** {@code porte.yaml:12: warning [shadowed]: ...}. */

@@ -1,7 +1,9 @@
 package dev.porte.core.lint;
 
 import dev.porte.core.engine.ReferenceEvaluator;
+import dev.porte.core.error.PorteException;
 import dev.porte.core.model.Action;
+import dev.porte.core.model.BackendLoops;
 import dev.porte.core.model.Cidr;
 import dev.porte.core.model.Decision;
 import dev.porte.core.model.Direction;
@@ -13,11 +15,13 @@ import dev.porte.core.model.PortSpec;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ReplyMode;
 import dev.porte.core.model.Rule;
+import dev.porte.core.model.ServiceBinding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Finds where a policy contradicts itself or exposes what it should not. Verdicts are asked of
@@ -56,6 +60,7 @@ public final class Linter {
         services(rule, policy, warnings);
       }
     }
+    loops(policy, warnings);
     warnings.sort(Comparator.comparingInt((LintWarning w) -> w.location().line()).thenComparing(LintWarning::kind));
     return List.copyOf(warnings);
   }
@@ -274,6 +279,41 @@ public final class Linter {
           "inbound " + String.join(", ", missing) + " " + (missing.size() == 1 ? "is" : "are")
               + " allowed but no service is defined for " + (missing.size() == 1 ? "it" : "them")
               + ": the gateway has no listener there (add it under services:)"));
+    }
+  }
+
+  /**
+   * Services whose backends lead back to the gateway's own ports on this host, read as the policy
+   * writes them: the gateway, listening on the service ports, would dial itself without end, and
+   * does not serve them (with {@code --port-offset} it listens elsewhere, and they may be fine).
+   */
+  private static void loops(Policy policy, List<LintWarning> warnings) {
+    List<ServiceBinding> services = policy.services();
+    BackendLoops.find(services, from -> services.stream()
+        .filter(to -> to.port() == from.backendPort() && isThisHost(from.backendHost())
+            && to.protocols().stream().anyMatch(from.protocols()::contains))
+        .findFirst().orElse(null)).forEach((start, path) -> warnings.add(new LintWarning(
+            LintWarning.Kind.SERVICE_LOOP,
+            start.location(),
+            "service " + start.port() + "'s backend " + start.backend() + (path.size() == 1
+                ? " is its own port on this host"
+                : " is service " + path.get(1).port() + "'s port on this host, and the backends lead round in a loop ("
+                    + path.stream().map(s -> Integer.toString(s.port())).collect(Collectors.joining(" -> ")) + " -> "
+                    + start.port() + ")")
+                + ": a gateway listening on the service ports would dial itself without end, and will not serve it "
+                + "(point 'to:' at the service itself)")));
+  }
+
+  /** Whether a backend host, as written, is this host: {@code localhost}, loopback or the wildcard. */
+  private static boolean isThisHost(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      IpAddress address = IpAddress.parse(host);
+      return address.isLoopback() || address.hi() == 0 && address.lo() == 0;
+    } catch (PorteException e) {
+      return false; // a name: lint resolves nothing
     }
   }
 

@@ -36,6 +36,32 @@ class LinterTest {
   }
 
   @Test
+  void aServiceWhoseBackendIsItsOwnPortOnThisHostLoops() {
+    List<LintWarning> warnings = lint("inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:80 }\n");
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.SERVICE_LOOP, 4));
+    assertThat(warnings.get(0).toString()).isEqualTo("test.yaml:4: warning [service-loop]: service 80's backend "
+        + "127.0.0.1:80 is its own port on this host: a gateway listening on the service ports would dial itself without "
+        + "end, and will not serve it (point 'to:' at the service itself)");
+  }
+
+  @Test
+  void servicesThatLeadRoundIntoEachOtherLoopAndAChainThatEndsDoesNot() {
+    List<LintWarning> warnings = lint("inbound:\n  - allow: [80/tcp, 81/tcp, 82/tcp, 83/tcp]\nservices:\n"
+        + "  80: { to: 'localhost:81' }\n  81: { to: '[::1]:80' }\n  82: { to: 0.0.0.0:80 }\n"
+        + "  83: { to: 127.0.0.1:8080 }\n  84: { to: 198.51.100.7:84 }\n  85: { to: backend.example:85 }\n");
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line()).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(Kind.SERVICE_LOOP, 4), org.assertj.core.groups.Tuple.tuple(Kind.SERVICE_LOOP, 5));
+    assertThat(warnings.get(0).message()).startsWith("service 80's backend localhost:81 is service 81's port on this "
+        + "host, and the backends lead round in a loop (80 -> 81 -> 80)");
+  }
+
+  @Test
+  void aTcpServiceDoesNotLoopIntoAUdpListener() {
+    assertThat(lint("services:\n  53: { to: 127.0.0.1:5353 }\n  5353: { to: 127.0.0.1:53, proto: udp }\n")).isEmpty();
+  }
+
+  @Test
   void statefulModeSaysWhereTheDifferenceMatters() {
     List<LintWarning> warnings = lint("replies: stateful\ninbound:\n  - allow: 80/tcp\noutbound:\n  - deny: 80/tcp\n");
     assertThat(warnings).extracting(LintWarning::kind).containsExactly(Kind.REPLIES_UNFILTERED);
