@@ -144,15 +144,23 @@ final class GatewayCommand implements Callable<Integer> {
 
   /** One line per service and protocol: where the gateway listens for it, or that it could not. */
   static void printListeners(PrintWriter out, Gateway gateway, String prefix) {
+    List<Unserved> unserved = gateway.unserved();
     for (ServiceBinding s : gateway.policy().services()) {
       for (Protocol p : s.protocols()) {
         InetSocketAddress at = gateway.address(p, s.port());
         String header = s.proxy() == ProxyHeader.NONE ? "" : " (PROXY " + s.proxy() + " header)";
         String idle = s.idle() == null ? "" : " (idle " + DurationText.format(s.idle()) + ")";
         String cap = s.maxConnections() == null || p != Protocol.TCP ? "" : " (at most " + s.maxConnections() + " connections)";
-        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + cap + ": "
-            + (at == null ? "NOT SERVED (see the log)" : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()));
+        String state = at == null ? "NOT SERVED" + why(unserved, p, s.port())
+            : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort();
+        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + cap + ": " + state);
       }
     }
+  }
+
+  /** {@code ": Address already in use"}: why the first address of a service is not served, if known. */
+  private static String why(List<Unserved> unserved, Protocol protocol, int port) {
+    return unserved.stream().filter(u -> u.protocol() == protocol && u.servicePort() == port).findFirst()
+        .map(u -> ": " + u.reason()).orElse(" (see the log)");
   }
 }

@@ -99,6 +99,7 @@ class GatewayCommandTest {
       assertThat(result.exit()).as(result.out()).isEqualTo(2);
       assertThat(result.err()).contains("cannot listen on any service port: 80/tcp on 127.0.0.1:" + taken.getLocalPort()
           + ": Address already in use (stop what holds it, or move porte's ports with --port-offset or --listen)");
+      assertThat(result.out()).contains("  80/tcp -> 127.0.0.1:9: NOT SERVED: Address already in use\n");
     }
   }
 
@@ -117,6 +118,8 @@ class GatewayCommandTest {
     assertThat(result.err()).isEqualTo("porte: cannot listen on any service port: 80/tcp on 127.0.0.1:" + port
         + ": its backend 127.0.0.1:" + port + " is this very listener: every connection would dial the gateway again, "
         + "without end (point 'to:' at the service itself)\n");
+    assertThat(result.out()).contains("  80/tcp -> 127.0.0.1:" + port + ": NOT SERVED: its backend 127.0.0.1:" + port
+        + " is this very listener");
   }
 
   @Test
