@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * beforehand and is never part of a loop. Immutable and thread-safe.
  */
 final class ServiceLoops {
+  private static final InetAddress LOOPBACK_V4 = literal(new byte[] {127, 0, 0, 1});
+  private static final InetAddress LOOPBACK_V6 = literal(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
   private final IntUnaryOperator listenPort;
   private final List<InetAddress> bind;
   private final Predicate<InetAddress> local;
@@ -83,17 +86,16 @@ final class ServiceLoops {
         if ((!(listening instanceof Inet4Address) || target instanceof Inet4Address) && local.test(target)) {
           return true;
         }
-      } else if (listening.equals(target)
-          || target.isAnyLocalAddress() && listening.isLoopbackAddress() && sameFamily(listening, target)) {
-        // Linux takes a connection to 0.0.0.0 (or ::) for one to loopback.
+      } else if (listening.equals(target) || target.isAnyLocalAddress() && listening.equals(loopback(target))) {
+        // Linux takes a connection to 0.0.0.0 (or ::) for one to 127.0.0.1 (or ::1).
         return true;
       }
     }
     return false;
   }
 
-  private static boolean sameFamily(InetAddress a, InetAddress b) {
-    return (a instanceof Inet4Address) == (b instanceof Inet4Address);
+  private static InetAddress loopback(InetAddress family) {
+    return family instanceof Inet4Address ? LOOPBACK_V4 : LOOPBACK_V6;
   }
 
   private static String why(Protocol protocol, List<ServiceBinding> path, InetSocketAddress backend) {
@@ -111,6 +113,14 @@ final class ServiceLoops {
     return "its backend " + to + " is the gateway's own listener for " + path.get(1).port() + "/" + protocol
         + ", and the backends lead round in a loop (" + cycle + "): every connection would dial the gateway again, "
         + "without end (point 'to:' at the service itself)";
+  }
+
+  private static InetAddress literal(byte[] raw) {
+    try {
+      return InetAddress.getByAddress(raw);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("4 or 16 bytes are an address", e);
+    }
   }
 
   /**

@@ -57,7 +57,9 @@ class ServiceLoopsTest {
   @Test
   void aListenerOnOneAddressIsReachedOnlyThere() {
     assertThat(tcpLoops("  80: { to: 127.0.0.1:80 }\n", List.of("127.0.0.1"))).containsOnlyKeys(80);
-    assertThat(tcpLoops("  80: { to: 0.0.0.0:80 }\n", List.of("127.0.0.1"))).as("0.0.0.0 is loopback").containsOnlyKeys(80);
+    assertThat(tcpLoops("  80: { to: 0.0.0.0:80 }\n", List.of("127.0.0.1"))).as("0.0.0.0 is 127.0.0.1").containsOnlyKeys(80);
+    assertThat(tcpLoops("  80: { to: 0.0.0.0:80 }\n", List.of("127.0.0.2"))).as("not 127.0.0.2").isEmpty();
+    assertThat(tcpLoops("  80: { to: '[::]:80' }\n", List.of("::1"))).as(":: is ::1").containsOnlyKeys(80);
     assertThat(tcpLoops("  80: { to: 127.0.0.2:80 }\n", List.of("127.0.0.1"))).isEmpty();
     assertThat(tcpLoops("  80: { to: 192.0.2.10:80 }\n", List.of("127.0.0.1", "::1"))).isEmpty();
     assertThat(tcpLoops("  80: { to: 192.0.2.10:80 }\n", List.of("0.0.0.0"))).containsOnlyKeys(80);
