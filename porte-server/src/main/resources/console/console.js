@@ -70,6 +70,8 @@ function drawDoors() {
     what.textContent = d.service ? 'serves ' + d.service + (d.proxy ? ' (PROXY ' + d.proxy + ' header)' : '')
         + (d.idle ? ', idle ' + d.idle + ' allowed' : '')
         + (d.maxConnections ? ', at most ' + d.maxConnections + ' at once' : '')
+        + (d.connectTimeout ? ', connect timeout ' + d.connectTimeout : '')
+        + (d.retries !== null && d.retries !== undefined ? ', ' + d.retries + ' retries' : '')
         : 'no service behind it';
     const inbound = document.createElement('div');
     inbound.className = d.inbound === 'allow' ? 'allow' : (d.openTo.length ? 'partly' : d.inbound);

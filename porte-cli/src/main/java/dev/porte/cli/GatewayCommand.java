@@ -151,9 +151,12 @@ final class GatewayCommand implements Callable<Integer> {
         String header = s.proxy() == ProxyHeader.NONE ? "" : " (PROXY " + s.proxy() + " header)";
         String idle = s.idle() == null ? "" : " (idle " + DurationText.format(s.idle()) + ")";
         String cap = s.maxConnections() == null || p != Protocol.TCP ? "" : " (at most " + s.maxConnections() + " connections)";
+        String dial = (s.connectTimeout() == null || p != Protocol.TCP ? ""
+            : " (connect timeout " + DurationText.format(s.connectTimeout()) + ")")
+            + (s.retries() == null || p != Protocol.TCP ? "" : " (retries " + s.retries() + ")");
         String state = at == null ? "NOT SERVED" + why(unserved, p, s.port())
             : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort();
-        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + cap + ": " + state);
+        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + cap + dial + ": " + state);
       }
     }
   }

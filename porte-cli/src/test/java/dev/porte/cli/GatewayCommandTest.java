@@ -36,7 +36,7 @@ class GatewayCommandTest {
     try (ServerSocket backend = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       Path policy = dir.resolve("porte.yaml");
       Files.writeString(policy, "inbound:\n  - allow: 80/tcp\n    from: 198.51.100.0/24\n"
-          + "services:\n  80: { to: 127.0.0.1:" + backend.getLocalPort() + ", idle: 90m }\n");
+          + "services:\n  80: { to: 127.0.0.1:" + backend.getLocalPort() + ", idle: 90m, connect_timeout: 2s, retries: 1 }\n");
       int listen = freePort();
       CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.run("gateway", "--policy", policy.toString(),
           "--listen", "127.0.0.1", "--port-offset", Integer.toString(listen - 80),
@@ -61,7 +61,8 @@ class GatewayCommandTest {
       Cli result = run.get();
       assertThat(result.exit()).as(result.err()).isZero();
       assertThat(result.out())
-          .contains("80/tcp -> 127.0.0.1:" + backend.getLocalPort() + " (idle 90m): listening on 127.0.0.1:" + listen)
+          .contains("80/tcp -> 127.0.0.1:" + backend.getLocalPort() + " (idle 90m) (connect timeout 2s) (retries 1): "
+              + "listening on 127.0.0.1:" + listen)
           .contains("SIGHUP or editing it reloads")
           .contains("porte gateway: stopping (1 admitted, 1 refused");
     }

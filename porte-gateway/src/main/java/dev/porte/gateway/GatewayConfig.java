@@ -1,6 +1,7 @@
 package dev.porte.gateway;
 
 import dev.porte.core.model.IpAddress;
+import dev.porte.core.model.ServiceBinding;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GatewayConfig {
   /** The most {@link Builder#connectRetries} takes: at the connect timeout each, a client may wait that long. */
-  public static final int MAX_CONNECT_RETRIES = 100;
+  public static final int MAX_CONNECT_RETRIES = ServiceBinding.MAX_RETRIES;
   private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
 
   private final List<InetAddress> bind;
@@ -110,6 +111,11 @@ public final class GatewayConfig {
    * second, so that a restarting backend is not hammered and a short connect timeout waits less.
    */
   public Duration retryDelay() {
+    return retryDelay(connectTimeout);
+  }
+
+  /** {@link #retryDelay()} for a service that sets a connect timeout of its own. */
+  static Duration retryDelay(Duration connectTimeout) {
     return connectTimeout.compareTo(MAX_RETRY_DELAY) < 0 ? connectTimeout : MAX_RETRY_DELAY;
   }
 

@@ -73,7 +73,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     config.setRecvByteBufAllocator(Relay.READS);
     config.setAllocator(RelayBuffers.ALLOCATOR);
-    config.setConnectTimeoutMillis((int) gateway.config().connectTimeout().toMillis());
+    config.setConnectTimeoutMillis((int) connectTimeout().toMillis());
     backend = out;
     connection.backend(out);
     // On the client's own event loop: we are on it, so registration is done when register
@@ -104,13 +104,13 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
       // A name that did not resolve at policy load stays unresolved until a reload: no use dialling again.
       boolean unresolved = connection.backendAddress.isUnresolved();
       String why = unresolved ? "its name does not resolve" : plain(f.cause());
-      int retries = gateway.config().connectRetries();
+      int retries = connection.service.retriesOr(gateway.config().connectRetries());
       if (attempt <= retries && !unresolved) {
         LOG.debug("backend {} for {}: attempt {} of {} failed ({})", connection.service.backend(),
             connection.verdict().flow().portText(), attempt, retries + 1, why);
         gateway.metrics().retried();
         client.eventLoop().schedule(() -> dial(client, attempt + 1),
-            gateway.config().retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+            GatewayConfig.retryDelay(connectTimeout()).toNanos(), TimeUnit.NANOSECONDS);
         return;
       }
       long unsaid = gateway.unreachableWarnings().pass(connection.service.backend());
@@ -123,6 +123,11 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
       connection.closeReason(CloseCause.BACKEND_UNREACHABLE, "backend unreachable: " + why);
       Relay.closeGently(client);
     });
+  }
+
+  /** The service's own connect timeout (the policy's {@code connect_timeout}), else the gateway's. */
+  private Duration connectTimeout() {
+    return connection.service.connectTimeoutOr(gateway.config().connectTimeout());
   }
 
   /**

@@ -165,6 +165,14 @@ class TcpVerdictsIT {
   }
 
   /** A policy that opens 80/tcp, when {@code open}, and serves it with {@code backendPort} on loopback. */
+  /** The circle asks the gateway's {@code port} for the page and is closed without a byte back. */
+  private void requestIsClosedUnanswered(int port) throws IOException {
+    try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, port))) {
+      s.getOutputStream().write(GET);
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
   private static String web(boolean open, int backendPort) {
     return (open ? "inbound:\n  - allow: 80/tcp\n" : "inbound: []\n")
         + "services:\n  80: { to: 127.0.0.1:" + backendPort + " }\n";
@@ -210,16 +218,38 @@ class TcpVerdictsIT {
       gateway = Gateway.start(policy(web(true, closedPort)),
           config().connectTimeout(Duration.ofMillis(250)).connectRetries(2).listener(records::add).build());
       long start = System.nanoTime();
-      try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
-        s.getOutputStream().write(GET);
-        assertThat(s.getInputStream().read()).isEqualTo(-1);
-      }
+      requestIsClosedUnanswered(80);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two waits of 250 ms before the close")
           .isGreaterThanOrEqualTo(Duration.ofMillis(450));
       lines.await("127.0.0.1:" + closedPort, "unreachable (Connection refused", "3 attempts in");
       await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
       assertThat(lastRecord().ended()).isEqualTo(CloseCause.BACKEND_UNREACHABLE);
       assertThat(gateway.metrics().backendRetries()).isEqualTo(2);
+    }
+  }
+
+  /** A service's own connect_timeout and retries replace the gateway's for its backend alone. */
+  @Test
+  void aServiceThatSetsItsOwnRetriesAndConnectTimeoutIsDialledThatWay() throws IOException {
+    int closedPort = freePort();
+    String yaml = "inbound:\n  - allow: [80/tcp, 81/tcp]\nservices:\n"
+        + "  80: { to: 127.0.0.1:" + closedPort + ", connect_timeout: 200ms, retries: 1 }\n"
+        + "  81: { to: 127.0.0.1:" + closedPort + ", retries: 0 }\n";
+    try (RelayLines lines = new RelayLines()) {
+      // The gateway's own would make the client of 80 wait five turn-arounds of a second each.
+      gateway = Gateway.start(policy(yaml),
+          config().connectTimeout(Duration.ofSeconds(5)).connectRetries(5).listener(records::add).build());
+      long start = System.nanoTime();
+      requestIsClosedUnanswered(80);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("one wait of 200 ms, not five of a second")
+          .isBetween(Duration.ofMillis(190), Duration.ofMillis(2500));
+      lines.await("for 80/tcp is unreachable (Connection refused", "2 attempts in");
+      assertThat(gateway.metrics().backendRetries()).isEqualTo(1);
+
+      requestIsClosedUnanswered(81);
+      await().atMost(Duration.ofSeconds(3)).until(() -> records.stream()
+          .filter(r -> r.ended() == CloseCause.BACKEND_UNREACHABLE).count() == 2);
+      assertThat(gateway.metrics().backendRetries()).as("81 is not dialled again").isEqualTo(1);
     }
   }
 
@@ -230,10 +260,7 @@ class TcpVerdictsIT {
     try (RelayLines lines = new RelayLines()) {
       gateway = Gateway.start(policy(web(true, closedPort)), config().connectRetries(0).listener(records::add).build());
       for (int i = 0; i < 3; i++) {
-        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
-          s.getOutputStream().write(GET);
-          assertThat(s.getInputStream().read()).isEqualTo(-1);
-        }
+        requestIsClosedUnanswered(80);
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> records.stream()
           .filter(r -> r.ended() == CloseCause.BACKEND_UNREACHABLE).count() == 3);

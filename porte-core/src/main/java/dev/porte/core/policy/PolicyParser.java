@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
 public final class PolicyParser {
   private static final List<String> TOP_KEYS = List.of("defaults", "replies", "groups", "inbound", "outbound", "services");
   private static final List<String> DEFAULT_KEYS = List.of("inbound", "outbound");
-  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "idle", "max_connections", "name");
+  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "idle", "max_connections", "connect_timeout",
+      "retries", "name");
   private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,62}");
   private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}(/[A-Za-z0-9]+)?");
   private static final Pattern HOST_NAME =
@@ -182,6 +183,9 @@ public final class PolicyParser {
       Duration idle = null;
       Integer maxConnections = null;
       Doc maxDoc = null;
+      Duration connectTimeout = null;
+      Integer retries = null;
+      Doc tcpOnlyDoc = null; // the first key that only a TCP service may have
       if (value instanceof Doc.MapDoc) {
         Doc.MapDoc spec = (Doc.MapDoc) value;
         spec.onlyKeys("service " + key, SERVICE_KEYS);
@@ -213,8 +217,19 @@ public final class PolicyParser {
         }
         maxDoc = spec.get("max_connections");
         if (maxDoc != null) {
-          maxConnections = readConnectionCap(key, maxDoc);
+          maxConnections = readWholeNumber(key, "max_connections", maxDoc, 1, ServiceBinding.MAX_CONNECTIONS);
         }
+        Doc timeoutDoc = spec.get("connect_timeout");
+        if (timeoutDoc != null) {
+          String what = "service " + key + " connect_timeout";
+          connectTimeout = wrap(timeoutDoc, () -> DurationText.parse(what, word(timeoutDoc, what),
+              ServiceBinding.MIN_CONNECT_TIMEOUT, ServiceBinding.MAX_CONNECT_TIMEOUT));
+        }
+        Doc retriesDoc = spec.get("retries");
+        if (retriesDoc != null) {
+          retries = readWholeNumber(key, "retries", retriesDoc, 0, ServiceBinding.MAX_RETRIES);
+        }
+        tcpOnlyDoc = timeoutDoc != null ? timeoutDoc : retriesDoc;
         value = to;
       } else {
         target = scalarText(value, "service " + key);
@@ -236,6 +251,10 @@ public final class PolicyParser {
           throw new PolicyException(ErrorCode.INVALID_VALUE, maxDoc.at, "service " + key + " is served over udp only, and "
               + "max_connections caps TCP connections (UDP sessions are capped by --max-udp-sessions and --max-per-source)");
         }
+        if (tcpOnlyDoc != null && !served.contains(Protocol.TCP)) {
+          throw new PolicyException(ErrorCode.INVALID_VALUE, tcpOnlyDoc.at, "service " + key + " is served over udp only, "
+              + "and connect_timeout and retries are for dialling a TCP backend (UDP has no connection to open)");
+        }
         for (Protocol protocol : served) {
           String id = listen.getKey() + "/" + protocol;
           if (seen.containsKey(id)) {
@@ -244,19 +263,20 @@ public final class PolicyParser {
           }
           seen.put(id, at);
         }
-        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, proxy, idle, maxConnections, at));
+        bindings.add(new ServiceBinding(listen.getKey(), served, backend.host, backend.port, proxy, idle, maxConnections,
+            connectTimeout, retries, at));
       }
     }
     return bindings;
   }
 
-  /** A service's {@code max_connections}: a whole number from 1 to {@link ServiceBinding#MAX_CONNECTIONS}. */
-  private static int readConnectionCap(String service, Doc doc) {
-    String text = scalarText(doc, "service " + service + " max_connections");
+  /** A service's {@code max_connections} or {@code retries}: a whole number from {@code min} to {@code max}. */
+  private static int readWholeNumber(String service, String name, Doc doc, int min, int max) {
+    String text = scalarText(doc, "service " + service + " " + name);
     long value = text.matches("[0-9]{1,9}") ? Long.parseLong(text) : -1;
-    if (value < 1 || value > ServiceBinding.MAX_CONNECTIONS) {
-      throw new PolicyException(ErrorCode.INVALID_VALUE, doc.at, "service " + service + " max_connections must be a whole "
-          + "number in 1-" + ServiceBinding.MAX_CONNECTIONS + ": '" + text + "'");
+    if (value < min || value > max) {
+      throw new PolicyException(ErrorCode.INVALID_VALUE, doc.at, "service " + service + " " + name + " must be a whole "
+          + "number in " + min + "-" + max + ": '" + text + "'");
     }
     return (int) value;
   }

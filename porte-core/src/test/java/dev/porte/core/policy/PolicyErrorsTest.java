@@ -75,6 +75,11 @@ class PolicyErrorsTest {
       cap of zero;           services:|  3306: { to: 127.0.0.1:3307, max_connections: 0 };     INVALID_VALUE; 2; 48; service 3306 max_connections must be a whole number in 1-1000000: '0'
       cap on udp only;       services:|  53/udp: { to: 127.0.0.1:5353, max_connections: 5 };   INVALID_VALUE; 2; 50; service 53/udp is served over udp only, and max_connections caps TCP connections
       idle too short;        services:|  22: { to: 127.0.0.1:2222, idle: 500ms };      INVALID_VALUE;    2;  35; service 22 idle 500ms is out of range (valid: 1s to 1d)
+      retries too many;      services:|  80: { to: 127.0.0.1:8080, retries: 101 };     INVALID_VALUE;    2;  38; service 80 retries must be a whole number in 0-100: '101'
+      retries negative;      services:|  80: { to: 127.0.0.1:8080, retries: -1 };      INVALID_VALUE;    2;  38; service 80 retries must be a whole number in 0-100: '-1'
+      connect timeout zero;  services:|  80: { to: 127.0.0.1:8080, connect_timeout: 0ms };  INVALID_VALUE; 2; 46; service 80 connect_timeout 0ms is out of range (valid: 1ms to 1d)
+      connect timeout word;  services:|  80: { to: 127.0.0.1:8080, connect_timeout: soon }; INVALID_VALUE; 2; 46; service 80 connect_timeout 'soon' is not a duration
+      retries on udp only;   services:|  53/udp: { to: 127.0.0.1:5353, retries: 2 };   INVALID_VALUE;    2;  42; service 53/udp is served over udp only, and connect_timeout and retries are for dialling a TCP backend
       top level not a map;   - allow: 22;                                               INVALID_VALUE;    1;   1; a policy must be a map
       two documents;         inbound: []|---|inbound: [];                               SYNTAX;           3;   1; more than one document
       """)

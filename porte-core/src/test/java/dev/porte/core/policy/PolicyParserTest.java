@@ -108,6 +108,20 @@ class PolicyParserTest {
   }
 
   @Test
+  void aServiceMaySetItsOwnConnectTimeoutAndRetries() {
+    Policy policy = TestPolicies.parser().parse("services:\n"
+        + "  80: { to: 127.0.0.1:8080, connect_timeout: 300ms, retries: 0 }\n"
+        + "  22: { to: 127.0.0.1:2222, retries: 10 }\n"
+        + "  443: 127.0.0.1:8443\n", "porte.yaml");
+    assertThat(policy.services())
+        .extracting(ServiceBinding::port, s -> s.connectTimeoutOr(java.time.Duration.ofSeconds(5)), s -> s.retriesOr(3))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(80, java.time.Duration.ofMillis(300), 0),
+            org.assertj.core.groups.Tuple.tuple(22, java.time.Duration.ofSeconds(5), 10),
+            org.assertj.core.groups.Tuple.tuple(443, java.time.Duration.ofSeconds(5), 3));
+  }
+
+  @Test
   void theDesignExampleMeansWhatItsCommentsSay() {
     Policy policy = TestPolicies.parser().parse(TestPolicies.resource("design-example.yaml"), "porte.yaml");
     ReferenceEvaluator evaluator = new ReferenceEvaluator(policy);

@@ -45,6 +45,9 @@ final class Doors {
         door.proxy = service.proxy() == ProxyHeader.NONE ? null : service.proxy().toString();
         door.idle = service.idle() == null ? null : DurationText.format(service.idle());
         door.maxConnections = protocol == Protocol.TCP ? service.maxConnections() : null;
+        door.connectTimeout = protocol != Protocol.TCP || service.connectTimeout() == null ? null
+            : DurationText.format(service.connectTimeout());
+        door.retries = protocol == Protocol.TCP ? service.retries() : null;
       }
     }
     for (Unserved u : unserved) {
@@ -91,6 +94,10 @@ final class Doors {
     String idle;
     /** The service's own cap on concurrent TCP connections, or null for none. */
     Integer maxConnections;
+    /** The service's own connect timeout ({@code 300ms}), or null where the gateway's applies. */
+    String connectTimeout;
+    /** The service's own number of backend dial retries, or null where the gateway's applies. */
+    Integer retries;
     /** The addresses the gateway could not listen on for this door, with why. */
     final List<String> notServed = new ArrayList<>();
 
@@ -114,6 +121,8 @@ final class Doors {
       json.put("proxy", proxy);
       json.put("idle", idle);
       json.put("maxConnections", maxConnections);
+      json.put("connectTimeout", connectTimeout);
+      json.put("retries", retries);
       json.put("notServed", notServed);
       json.put("inbound", anyone.open().action().toString());
       json.put("decidedBy", anyone.open().decidedBy());

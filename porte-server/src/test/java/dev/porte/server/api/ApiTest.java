@@ -74,7 +74,7 @@ class ApiTest {
   @Test
   void thePolicyViewDrawsTheHostsDoors() throws Exception {
     String text = "inbound:\n  - allow: 80/tcp\n  - allow: ssh\n    from: 203.0.113.0/24\noutbound:\n  - deny: 80/tcp\n"
-        + "services:\n  80: { to: 127.0.0.1:8080, proxy: v2, max_connections: 500 }\n  22: { to: 127.0.0.1:2222, idle: 480m }\n  25: { to: 127.0.0.1:2525 }\n";
+        + "services:\n  80: { to: 127.0.0.1:8080, proxy: v2, max_connections: 500, connect_timeout: 300ms, retries: 0 }\n  22: { to: 127.0.0.1:2222, idle: 480m }\n  25: { to: 127.0.0.1:2525 }\n";
     long id = http.post("/api/policy/versions", Http.json(Map.of("text", text, "message", "doors")), auth).json().get("version").get("id").asLong();
     assertThat(http.post("/api/policy/versions/" + id + "/apply", null, auth).status()).isEqualTo(200);
 
@@ -98,6 +98,10 @@ class ApiTest {
     assertThat(web.get("idle").isNull()).as("the gateway's timeout applies").isTrue();
     assertThat(web.get("maxConnections").asInt()).isEqualTo(500);
     assertThat(ssh.get("maxConnections").isNull()).isTrue();
+    assertThat(web.get("connectTimeout").asString()).isEqualTo("300ms");
+    assertThat(web.get("retries").asInt()).as("0 is set, not the gateway's").isZero();
+    assertThat(ssh.get("connectTimeout").isNull()).as("the gateway's applies").isTrue();
+    assertThat(ssh.get("retries").isNull()).isTrue();
     assertThat(web.get("inbound").asString()).isEqualTo("allow");
     assertThat(web.get("openTo").get(0).asString()).isEqualTo("anyone");
     assertThat(web.get("repliesLeave").asBoolean()).as("filtered mode: outbound 80 denied").isFalse();
