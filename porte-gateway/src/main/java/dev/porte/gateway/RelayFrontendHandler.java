@@ -32,6 +32,9 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   // How Netty's epoll and io_uring transports word a failed system call.
   private static final Pattern NATIVE_CALL =
       Pattern.compile("(?:io_uring )?\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.+)");
+  // The address Netty's epoll and NIO append to a failed connect (": /127.0.0.1:9"): the log line
+  // names the backend already.
+  private static final Pattern ADDRESS_SUFFIX = Pattern.compile(": \\S*/\\S+$");
 
   private final Gateway gateway;
   private final Connection connection;
@@ -140,7 +143,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     }
     String message = String.valueOf(cause.getMessage());
     Matcher nativeCall = NATIVE_CALL.matcher(message);
-    return nativeCall.matches() ? nativeCall.group(1) : message;
+    return ADDRESS_SUFFIX.matcher(nativeCall.matches() ? nativeCall.group(1) : message).replaceFirst("");
   }
 
   /** Since the first dial: the connection was admitted, and dialled, at once. */

@@ -53,8 +53,10 @@ class GatewayConfigTest {
       "io_uring connect(..) failed with error(-111): Connection refused | Connection refused",
       "connect(..) failed: Connection refused | Connection refused",
       "io_uring connect(..) failed with error(-113): No route to host | No route to host",
-      "connection timed out after 800 ms: /127.0.0.1:9 | connection timed out after 800 ms: /127.0.0.1:9",
-      "Connection refused: /127.0.0.1:9 | Connection refused: /127.0.0.1:9"})
+      "connection timed out after 800 ms: /127.0.0.1:9 | connection timed out after 800 ms",
+      "Connection refused: /127.0.0.1:9 | Connection refused",
+      "Connection refused: localhost/[0:0:0:0:0:0:0:1]:9 | Connection refused",
+      "connect(..) failed: Connection refused: /127.0.0.1:9 | Connection refused"})
   void aBackendErrorIsSaidPlainly(String netty, String said) {
     assertThat(RelayFrontendHandler.plain(new java.io.IOException(netty))).isEqualTo(said);
   }

@@ -243,7 +243,7 @@ class TcpVerdictsIT {
       requestIsClosedUnanswered(80);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).as("one wait of 200 ms, not five of a second")
           .isBetween(Duration.ofMillis(190), Duration.ofMillis(2500));
-      lines.await("for 80/tcp is unreachable (Connection refused", "2 attempts in");
+      lines.await("for 80/tcp is unreachable (Connection refused, 2 attempts in");
       assertThat(gateway.metrics().backendRetries()).isEqualTo(1);
 
       requestIsClosedUnanswered(81);
