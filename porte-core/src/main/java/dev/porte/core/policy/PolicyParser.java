@@ -50,8 +50,8 @@ import java.util.regex.Pattern;
 public final class PolicyParser {
   private static final List<String> TOP_KEYS = List.of("defaults", "replies", "groups", "inbound", "outbound", "services");
   private static final List<String> DEFAULT_KEYS = List.of("inbound", "outbound");
-  private static final List<String> SERVICE_KEYS = List.of("to", "proto", "proxy", "idle", "max_connections", "connect_timeout",
-      "retries", "name");
+  private static final List<String> SERVICE_KEYS =
+      List.of("to", "proto", "proxy", "idle", "max_connections", "connect_timeout", "retries", "name");
   private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,62}");
   private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,62}(/[A-Za-z0-9]+)?");
   private static final Pattern HOST_NAME =
