@@ -289,6 +289,11 @@ public final class PolicyParser {
           throw new PolicyException(
               ErrorCode.INVALID_PORT, at, "a service listens on one port: '" + key + "' (valid: 80, 53/udp or a service name)");
         }
+        if (spec.range().lo() == 0) {
+          // Listening on 0 means "any free port" to the kernel, and no client can dial port 0.
+          throw new PolicyException(ErrorCode.INVALID_PORT, at, "a service cannot listen on port 0: '" + key
+              + "' (valid: 1-65535; binding 0 takes a random free port and no client can connect to 0)");
+        }
         // A bare number listens on TCP only unless the service says proto: udp.
         if (!specs.isEmpty() && Character.isDigit(key.charAt(0)) && key.indexOf('/') < 0) {
           continue;

@@ -66,6 +66,7 @@ class PolicyErrorsTest {
       proto contradicts;     inbound:|  - allow: 80/udp|    proto: tcp;                 INVALID_PROTOCOL; 2;  12; '80/udp' contradicts proto: tcp
       bad backend;           services:|  80: { to: localhost };                        INVALID_ADDRESS;  2;  13; bad backend 'localhost' (valid: HOST:PORT
       backend port range;    services:|  80: { to: 127.0.0.1:99999 };                  INVALID_PORT;     2;  13; port out of range: 99999
+      service on port 0;     services:|  0: { to: 127.0.0.1:8080 };                    INVALID_PORT;     2;   3; a service cannot listen on port 0: '0' (valid: 1-65535
       service without to;    services:|  80: { proto: udp };                           INVALID_VALUE;    2;   7; service 80 has no 'to'
       bad proxy version;     services:|  80: { to: 127.0.0.1:8080, proxy: v3 };        INVALID_VALUE;    2;  36; unknown PROXY protocol version: 'v3' (valid: v1, v2, none)
       proxy over udp;        services:|  domain: { to: 127.0.0.1:5353, proxy: v2 };    INVALID_VALUE;    2;  40; service domain is served over udp, and the PROXY protocol header is for tcp only
