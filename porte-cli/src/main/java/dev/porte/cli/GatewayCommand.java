@@ -99,8 +99,8 @@ final class GatewayCommand implements Callable<Integer> {
         // As HAProxy and nginx do when no listener binds: a gateway with no door open would run
         // for nothing, and a service manager would take it for healthy.
         List<Unserved> failed = gateway.unserved();
-        // A service on a loop says its remedy in its reason; the hint is for the binds that failed.
-        List<Unserved> binds = failed.stream().filter(u -> !u.loop()).toList();
+        // A service on a loop or past 65535 says its remedy in its reason; the hint is for the binds that failed.
+        List<Unserved> binds = failed.stream().filter(u -> u.kind() == Unserved.Kind.BIND_FAILED).toList();
         boolean refused = binds.stream().allMatch(u -> u.reason().contains("Permission denied"));
         String them = binds.size() == 1 ? "it" : "them";
         String hint = binds.isEmpty() ? ""

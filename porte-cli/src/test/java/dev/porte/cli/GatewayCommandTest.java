@@ -124,6 +124,29 @@ class GatewayCommandTest {
   }
 
   @Test
+  void aServiceThatTheOffsetMovesPastTheLastPortIsNotServedAndTheOthersAre() throws IOException {
+    int listen = freePort();
+    int offset = 1000;
+    Path policy = dir.resolve("porte.yaml");
+    Files.writeString(policy, "inbound:\n  - allow: [65000/tcp]\nservices:\n  65000: { to: 127.0.0.1:9 }\n"
+        + "  " + (listen - offset) + ": { to: 127.0.0.1:9 }\n");
+    Cli result = Cli.run("gateway", "--policy", policy.toString(), "--listen", "127.0.0.1",
+        "--port-offset", Integer.toString(offset), "--stop-after", "1");
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("  65000/tcp -> 127.0.0.1:9: NOT SERVED: service port 65000 + offset 1000 is past 65535: there is no "
+            + "port to listen on (lower --port-offset)\n")
+        .contains((listen - offset) + "/tcp -> 127.0.0.1:9: listening on 127.0.0.1:" + listen + "\n");
+
+    Files.writeString(policy, "inbound:\n  - allow: [65000/tcp]\nservices:\n  65000: { to: 127.0.0.1:9 }\n");
+    Cli alone = Cli.run("gateway", "--policy", policy.toString(), "--listen", "127.0.0.1",
+        "--port-offset", Integer.toString(offset), "--stop-after", "1");
+    assertThat(alone.exit()).as(alone.out()).isEqualTo(2);
+    assertThat(alone.err()).isEqualTo("porte: cannot listen on any service port: 65000/tcp on 127.0.0.1: service port "
+        + "65000 + offset 1000 is past 65535: there is no port to listen on (lower --port-offset)\n");
+  }
+
+  @Test
   void aStopDrainsTheOpenConnectionsAndRefusesNewOnes() throws Exception {
     try (ServerSocket backend = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       Thread echo = new Thread(() -> {

@@ -183,9 +183,12 @@ public final class Gateway implements AutoCloseable {
     Map<Key, String> loops = loops(now);
     for (Key key : wanted) {
       Listener existing = listeners.get(key);
+      String noPort = noListenPort(key.servicePort);
       String loop = loops.get(key);
-      if (loop != null) {
-        refuseLoop(key, loop, existing);
+      if (noPort != null) {
+        refuse(key, noPort, Unserved.Kind.NO_PORT, existing);
+      } else if (loop != null) {
+        refuse(key, loop, Unserved.Kind.LOOP, existing);
       } else if (existing == null) {
         listen(key, now.service(key.protocol, key.servicePort), addresses(listenPort(key.servicePort)), List.of(),
             List.of());
@@ -199,7 +202,9 @@ public final class Gateway implements AutoCloseable {
 
   /** The services whose backends lead back into the gateway, each with why ({@link ServiceLoops}). */
   private Map<Key, String> loops(PolicySnapshot now) {
-    ServiceLoops finder = new ServiceLoops(this::standInPort, config.bind(), ServiceLoops::isThisHost);
+    // A service with no port to listen on is part of no loop: port 0 is never reached.
+    ServiceLoops finder = new ServiceLoops(port -> noListenPort(port) == null ? standInPort(port) : 0, config.bind(),
+        ServiceLoops::isThisHost);
     Map<Key, String> loops = new LinkedHashMap<>();
     for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
       finder.find(p, now.services(p), now::backend).forEach((port, why) -> loops.put(new Key(p, port), why));
@@ -208,20 +213,37 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Does not listen for a service on a loop, and stops listening if a reload has just made it one
-   * (the connections it admitted carry on to the backend they have). Its addresses are reported
-   * as not served and tried again at the next reload, as a port in use is.
+   * Does not listen for a service that cannot be served (on a loop, or with no port to listen on),
+   * and stops listening if a reload has just made it so (the connections it admitted carry on to
+   * the backend they have). Its addresses are reported as not served and looked at again at the
+   * next reload, as a port in use is.
    */
-  private void refuseLoop(Key key, String why, @Nullable Listener existing) {
+  private void refuse(Key key, String why, Unserved.Kind kind, @Nullable Listener existing) {
     if (existing != null) {
       existing.channels.forEach(ch -> ch.close().awaitUninterruptibly());
     }
     LOG.error("not serving {}/{}: {}; the other services are still served", key.servicePort, key.protocol, why);
+    boolean hasPort = kind != Unserved.Kind.NO_PORT;
     Map<SocketAddress, Unserved> failed = new LinkedHashMap<>();
-    for (SocketAddress address : addresses(standInPort(key.servicePort))) {
-      failed.put(address, new Unserved(key.protocol, key.servicePort, ConnectionLog.text(address), why, true));
+    for (SocketAddress address : addresses(hasPort ? standInPort(key.servicePort) : 0)) {
+      String at = ConnectionLog.text(address);
+      failed.put(address, new Unserved(key.protocol, key.servicePort, hasPort ? at : at.substring(0, at.lastIndexOf(':')),
+          why, kind));
     }
     listeners.put(key, new Listener(key, List.of(), List.of(), Collections.unmodifiableMap(failed)));
+  }
+
+  /**
+   * Why a service has no port to listen on (the port offset moves it past 65535), or null when it
+   * has one.
+   */
+  private @Nullable String noListenPort(int servicePort) {
+    try {
+      config.listenPort(servicePort);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage() + ": there is no port to listen on (lower --port-offset)";
+    }
   }
 
   private List<SocketAddress> addresses(int port) {
@@ -283,7 +305,7 @@ public final class Gateway implements AutoCloseable {
     String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
     LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", at, key.servicePort,
         key.protocol, reason);
-    return new Unserved(key.protocol, key.servicePort, at, reason, false);
+    return new Unserved(key.protocol, key.servicePort, at, reason, Unserved.Kind.BIND_FAILED);
   }
 
   /** The port a service is listened on, saying so when it is not the one asked for. */
