@@ -101,9 +101,10 @@ final class ServiceLoops {
   private static String why(Protocol protocol, List<ServiceBinding> path, InetSocketAddress backend) {
     ServiceBinding start = path.get(0);
     String to = ConnectionLog.text(backend);
+    String storm = (protocol == Protocol.UDP ? "every datagram would be relayed to the gateway again"
+        : "every connection would dial the gateway again") + ", without end (point 'to:' at the service itself)";
     if (path.size() == 1) {
-      return "its backend " + to + " is this very listener: every connection would dial the gateway again, without end "
-          + "(point 'to:' at the service itself)";
+      return "its backend " + to + " is this very listener: " + storm;
     }
     StringBuilder cycle = new StringBuilder();
     for (ServiceBinding hop : path) {
@@ -111,8 +112,7 @@ final class ServiceLoops {
     }
     cycle.append(start.port()).append('/').append(protocol);
     return "its backend " + to + " is the gateway's own listener for " + path.get(1).port() + "/" + protocol
-        + ", and the backends lead round in a loop (" + cycle + "): every connection would dial the gateway again, "
-        + "without end (point 'to:' at the service itself)";
+        + ", and the backends lead round in a loop (" + cycle + "): " + storm;
   }
 
   private static InetAddress literal(byte[] raw) {

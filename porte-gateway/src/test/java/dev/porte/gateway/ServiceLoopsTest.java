@@ -94,7 +94,9 @@ class ServiceLoopsTest {
   @Test
   void eachProtocolHasItsOwnListeners() {
     String services = "  53: { to: 127.0.0.1:53, proto: udp }\n  5353: { to: 127.0.0.1:53 }\n";
-    assertThat(loops(services, IntUnaryOperator.identity(), List.of(), Protocol.UDP)).containsOnlyKeys(53);
+    assertThat(loops(services, IntUnaryOperator.identity(), List.of(), Protocol.UDP)).containsExactly(Map.entry(53,
+        "its backend 127.0.0.1:53 is this very listener: every datagram would be relayed to the gateway again, without "
+            + "end (point 'to:' at the service itself)"));
     assertThat(loops(services, IntUnaryOperator.identity(), List.of(), Protocol.TCP))
         .as("no TCP listener on 53: the TCP service's backend is not the gateway").isEmpty();
   }
