@@ -68,7 +68,8 @@ final class GatewayOptions {
   String udpIdleTimeout;
 
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
-      description = "Event loop threads; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
+      description = "Event loop threads (0 to " + GatewayConfig.MAX_IO_THREADS + "); 0 means twice the cores. "
+          + "Default: ${DEFAULT-VALUE}.")
   int ioThreads;
 
   @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "10s",
@@ -85,11 +86,17 @@ final class GatewayOptions {
     List<InetAddress> addresses = new ArrayList<>();
     for (String a : bind) {
       IpAddress.parse(a); // an address, not a host name: errors quote it
+      InetAddress address;
       try {
-        addresses.add(InetAddress.getByName(a));
+        address = InetAddress.getByName(a);
       } catch (UnknownHostException e) {
         throw new PorteException(ErrorCode.INVALID_ADDRESS, "cannot listen on '" + a + "': " + e.getMessage(), e);
       }
+      if (addresses.contains(address)) {
+        // The second bind would fail on the first one's port and be reported as a port in use.
+        throw new PorteException(ErrorCode.USAGE, "--listen " + a + " is given twice (each address once)");
+      }
+      addresses.add(address);
     }
     Map<IpAddress, IpAddress> alias = new HashMap<>();
     for (String pair : aliases) {
@@ -119,7 +126,7 @@ final class GatewayOptions {
           .connectRetries(between("--connect-retries", connectRetries, 0, GatewayConfig.MAX_CONNECT_RETRIES))
           .udpIdleTimeout(DurationText.parse("--udp-idle-timeout", udpIdleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
           .clientAlias(alias)
-          .ioThreads(atLeast("--io-threads", ioThreads, 0));
+          .ioThreads(between("--io-threads", ioThreads, 0, GatewayConfig.MAX_IO_THREADS));
     } catch (IllegalArgumentException e) {
       throw new PorteException(ErrorCode.USAGE, e.getMessage(), e);
     }

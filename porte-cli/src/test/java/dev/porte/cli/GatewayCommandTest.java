@@ -206,6 +206,13 @@ class GatewayCommandTest {
   }
 
   @Test
+  void anAddressToListenOnGivenTwiceIsAUsageError() throws IOException {
+    Cli result = gatewayWith("--listen", "::1", "--listen", "0:0:0:0:0:0:0:1");
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err().strip()).isEqualTo("porte: --listen 0:0:0:0:0:0:0:1 is given twice (each address once)");
+  }
+
+  @Test
   void aDrainOutOfRangeIsAUsageError() throws IOException {
     Cli result = gatewayWith("--drain", "99");
     assertThat(result.exit()).isEqualTo(2);
@@ -218,7 +225,7 @@ class GatewayCommandTest {
   @CsvSource({"--idle-timeout, 0, 1s to 1d", "--idle-timeout, 500ms, 1s to 1d", "--connect-timeout, 0ms, 1ms to 1d",
       "--udp-idle-timeout, 86401, 1s to 1d", "--udp-idle-timeout, 25h, 1s to 1d",
       "--max-connections, 0, 1 or more", "--max-udp-sessions, -5, 1 or more", "--max-per-source, 0, 1 or more",
-      "--io-threads, -1, 0 or more", "--connect-retries, -1, 0 to 100", "--connect-retries, 101, 0 to 100"})
+      "--io-threads, -1, 0 to 256", "--io-threads, 100000, 0 to 256", "--connect-retries, -1, 0 to 100", "--connect-retries, 101, 0 to 100"})
   void aValueOutOfRangeIsAUsageErrorThatNamesItAndTheRange(String option, String value, String valid)
       throws IOException {
     Cli result = gatewayWith(option, value);

@@ -35,6 +35,11 @@ public final class GatewayConfig {
   /** The most {@link Builder#connectRetries} takes: at the connect timeout each, a client may wait that long. */
   public static final int MAX_CONNECT_RETRIES = ServiceBinding.MAX_RETRIES;
   private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
+  /**
+   * The most I/O threads: each has a ring and a listening socket of its own, and 1,024 of them
+   * exhausted the launcher's 192 MB heap at start, where 256 start and serve.
+   */
+  public static final int MAX_IO_THREADS = 256;
 
   private final List<InetAddress> bind;
   private final IntUnaryOperator listenPort;
@@ -282,8 +287,8 @@ public final class GatewayConfig {
     }
 
     public Builder ioThreads(int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException("io threads must be 0 (default) or more: " + value);
+      if (value < 0 || value > MAX_IO_THREADS) {
+        throw new IllegalArgumentException("io threads must be 0 (default) to " + MAX_IO_THREADS + ": " + value);
       }
       this.ioThreads = value;
       return this;
