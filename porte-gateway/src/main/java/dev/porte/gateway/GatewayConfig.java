@@ -183,9 +183,12 @@ public final class GatewayConfig {
     return ticker;
   }
 
-  /** Event loop threads; 0 means Netty's default (twice the cores). */
+  /**
+   * Event loop threads: as set, or when set to 0 twice the cores (Netty's default), but at most
+   * {@link #MAX_IO_THREADS} on a machine with more than 128 cores.
+   */
   public int ioThreads() {
-    return ioThreads;
+    return ioThreads != 0 ? ioThreads : Math.min(2 * Runtime.getRuntime().availableProcessors(), MAX_IO_THREADS);
   }
 
   /** Collects settings; not thread-safe. */

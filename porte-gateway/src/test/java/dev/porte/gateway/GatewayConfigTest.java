@@ -18,6 +18,13 @@ class GatewayConfigTest {
   }
 
   @Test
+  void noThreadCountMeansTwiceTheCoresWithinTheCap() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(GatewayConfig.builder().build().ioThreads()).isEqualTo(Math.min(2 * cores, GatewayConfig.MAX_IO_THREADS));
+    assertThat(GatewayConfig.builder().ioThreads(3).build().ioThreads()).isEqualTo(3);
+  }
+
+  @Test
   void anOffsetPastThePortRangeNamesBoth() {
     GatewayConfig config = GatewayConfig.builder().portOffset(10000).build();
     assertThatThrownBy(() -> config.listenPort(60000))
