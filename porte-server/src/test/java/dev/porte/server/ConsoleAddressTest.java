@@ -29,7 +29,7 @@ final class ConsoleAddressTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "9474            | expected HOST:PORT such as 127.0.0.1:9474, got '9474'",
-    "127.0.0.1:70000 | port must be in [0, 65535]: 70000",
+    "127.0.0.1:70000 | port out of range in '127.0.0.1:70000': 70000 (0-65535)",
     "127.0.0.1:http  | not a port in '127.0.0.1:http': 'http' (0-65535)",
     "::1:9474        | write an IPv6 host in brackets, as [::1]:9474, not '::1:9474'",
     ":9474           | the console address has no host: ':9474'",
