@@ -150,15 +150,19 @@ final class GatewayCommand implements Callable<Integer> {
         InetSocketAddress at = gateway.address(p, s.port());
         String header = s.proxy() == ProxyHeader.NONE ? "" : " (PROXY " + s.proxy() + " header)";
         String idle = s.idle() == null ? "" : " (idle " + DurationText.format(s.idle()) + ")";
-        String cap = s.maxConnections() == null || p != Protocol.TCP ? "" : " (at most " + s.maxConnections() + " connections)";
-        String dial = (s.connectTimeout() == null || p != Protocol.TCP ? ""
-            : " (connect timeout " + DurationText.format(s.connectTimeout()) + ")")
-            + (s.retries() == null || p != Protocol.TCP ? "" : " (retries " + s.retries() + ")");
+        String tcp = p == Protocol.TCP ? tcpSettings(s) : "";
         String state = at == null ? "NOT SERVED" + why(unserved, p, s.port())
             : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort();
-        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + cap + dial + ": " + state);
+        out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + tcp + ": " + state);
       }
     }
+  }
+
+  /** What a service sets for its TCP connections: {@code (at most 150 connections) (connect timeout 2s) (retries 1)}. */
+  private static String tcpSettings(ServiceBinding s) {
+    return (s.maxConnections() == null ? "" : " (at most " + s.maxConnections() + " connections)")
+        + (s.connectTimeout() == null ? "" : " (connect timeout " + DurationText.format(s.connectTimeout()) + ")")
+        + (s.retries() == null ? "" : " (retries " + s.retries() + ")");
   }
 
   /** {@code ": Address already in use"}: why the first address of a service is not served, if known. */

@@ -4,6 +4,7 @@ import dev.porte.core.error.ErrorCode;
 import dev.porte.core.error.PorteException;
 import dev.porte.core.model.DurationText;
 import dev.porte.core.model.IpAddress;
+import dev.porte.core.model.ServiceBinding;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
 import io.netty.util.ResourceLeakDetector;
@@ -22,8 +23,6 @@ import picocli.CommandLine.Option;
 final class GatewayOptions {
   /** What the drain may take at most: the JVM waits {@link ShutdownSignal#GRACE} (30 s) for the whole stop. */
   static final int MAX_DRAIN_SECONDS = 25;
-  /** The longest timeout an option takes: a day. */
-  static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   @Option(names = "--listen", paramLabel = "ADDR",
       description = "Address to listen on (repeatable). Default: every address (:: dual-stack), or 127.0.0.1 for the built-in example.")
@@ -121,10 +120,13 @@ final class GatewayOptions {
           .bind(addresses)
           .portOffset(portOffset)
           .maxConnectionsPerSource(atLeast("--max-per-source", maxPerSource, 1))
-          .idleTimeout(DurationText.parse("--idle-timeout", idleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
-          .connectTimeout(DurationText.parse("--connect-timeout", connectTimeout, Duration.ofMillis(1), MAX_TIMEOUT))
+          // The same ranges as a service's own idle: and connect_timeout: in the policy.
+          .idleTimeout(DurationText.parse("--idle-timeout", idleTimeout, ServiceBinding.MIN_IDLE, ServiceBinding.MAX_IDLE))
+          .connectTimeout(DurationText.parse("--connect-timeout", connectTimeout, ServiceBinding.MIN_CONNECT_TIMEOUT,
+              ServiceBinding.MAX_CONNECT_TIMEOUT))
           .connectRetries(between("--connect-retries", connectRetries, 0, GatewayConfig.MAX_CONNECT_RETRIES))
-          .udpIdleTimeout(DurationText.parse("--udp-idle-timeout", udpIdleTimeout, Duration.ofSeconds(1), MAX_TIMEOUT))
+          .udpIdleTimeout(DurationText.parse("--udp-idle-timeout", udpIdleTimeout, ServiceBinding.MIN_IDLE,
+              ServiceBinding.MAX_IDLE))
           .clientAlias(alias)
           .ioThreads(between("--io-threads", ioThreads, 0, GatewayConfig.MAX_IO_THREADS));
     } catch (IllegalArgumentException e) {

@@ -202,9 +202,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The services whose backends lead back into the gateway, each with why ({@link ServiceLoops}). */
   private Map<Key, String> loops(PolicySnapshot now) {
-    // A service with no port to listen on is part of no loop: port 0 is never reached.
-    ServiceLoops finder = new ServiceLoops(port -> noListenPort(port) == null ? standInPort(port) : 0, config.bind(),
-        ServiceLoops::isThisHost);
+    ServiceLoops finder = new ServiceLoops(this::standInPort, config.bind(), ServiceLoops::isThisHost);
     Map<Key, String> loops = new LinkedHashMap<>();
     for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
       finder.find(p, now.services(p), now::backend).forEach((port, why) -> loops.put(new Key(p, port), why));
@@ -320,8 +318,14 @@ public final class Gateway implements AutoCloseable {
     return listened;
   }
 
-  /** The port a service is listened on: its configured one, or an unprivileged stand-in for it. */
+  /**
+   * The port a service is listened on: its configured one, or an unprivileged stand-in for it; 0
+   * when it has none ({@link #noListenPort}), which no backend reaches.
+   */
   private int standInPort(int servicePort) {
+    if (noListenPort(servicePort) != null) {
+      return 0;
+    }
     int port = config.listenPort(servicePort);
     if (privileges.mayBind(port)) {
       return port;

@@ -21,8 +21,9 @@ import java.util.function.LongSupplier;
  * gateway timeout under a second), instead of a timer per connection: Netty's IdleStateHandler
  * schedules and cancels a task per connection and, to see writes, turns every write's void
  * promise into a real one with a listener, which the benchmark measured at 2 to 3% of the
- * gateway's CPU at 9,000 connections a second. A connection may so live up to one sweep period longer than its timeout. Walking the
- * connections is cheap next to that: at 10,000 connections, 40,000 comparisons a second.
+ * gateway's CPU at 9,000 connections a second. A connection may so live up to one sweep period
+ * longer than its timeout. Walking the connections is cheap next to that: at 10,000 connections,
+ * 40,000 comparisons a second.
  *
  * <p>Thread-safety: a connection is added, removed and swept only on its client channel's event
  * loop, so each loop's set is confined to that loop's thread.

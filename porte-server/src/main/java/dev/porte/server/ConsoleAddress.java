@@ -43,10 +43,11 @@ public record ConsoleAddress(String host, int port) {
     if (!port.matches("[0-9]{1,5}")) {
       throw new PorteException(ErrorCode.INVALID_PORT, "not a port in '" + text + "': '" + port + "' (0-65535)");
     }
-    if (Integer.parseInt(port) > 65535) {
+    int number = Integer.parseInt(port);
+    if (number > 65535) {
       throw new PorteException(ErrorCode.INVALID_PORT, "port out of range in '" + text + "': " + port + " (0-65535)");
     }
-    return new ConsoleAddress(host, Integer.parseInt(port));
+    return new ConsoleAddress(host, number);
   }
 
   /** True for 127.0.0.0/8, ::1 and localhost: only this host can reach the console. */
