@@ -68,6 +68,7 @@ final class Differential {
     String yaml = randomPolicy(random);
     Policy policy = Policies.parser().parse(yaml, "random-" + n + ".yaml");
     load.accept(policy);
+    lab.forgetConnections(); // the probes below are new flows, judged by this policy alone
     Evaluator engine = DecisionEngine.compile(policy);
     Evaluator oracle = new ReferenceEvaluator(policy);
     List<Flow> inbound = new ArrayList<>();

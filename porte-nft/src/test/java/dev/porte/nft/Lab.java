@@ -178,6 +178,24 @@ final class Lab implements AutoCloseable {
     loadFile(rules.v6(), ".v6", "ip6tables-restore");
   }
 
+  /**
+   * Forgets the connections the kernel tracks in both namespaces (both families), so that the next
+   * probes are all new flows. A flow an earlier ruleset admitted stays admitted under the next one,
+   * as it should on a real host; a probe that happened to reuse such a flow's addresses and ports
+   * would then pass a ruleset that refuses new flows (a UDP probe did, once in several CI runs).
+   */
+  void forgetConnections() {
+    Tools.requireTools("conntrack");
+    for (String ns : List.of(host, client)) {
+      for (String family : List.of("ipv4", "ipv6")) {
+        Tools.Result r = exec(ns, 30, "conntrack", "-F", "-f", family);
+        if (r.exit() != 0) {
+          throw new AssertionError("conntrack -F -f " + family + " failed in " + ns + ": " + r.err());
+        }
+      }
+    }
+  }
+
   /** Removes what {@link #loadIptables} loaded, so that an nft table alone judges again. */
   void clearIptables() {
     for (String tool : List.of("iptables", "ip6tables")) {
