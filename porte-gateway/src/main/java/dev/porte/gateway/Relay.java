@@ -53,8 +53,19 @@ final class Relay {
 
   /** {@code drained} changed writability: once it can take more, {@code source} reads again. */
   static void resume(Channel drained, @Nullable Channel source) {
-    if (drained.isWritable() && source != null && source.isActive()) {
-      source.config().setAutoRead(true);
+    if (drained.isWritable() && source != null) {
+      readAgain(source);
+    }
+  }
+
+  /**
+   * Lets {@code ch} be read again, unless it is closed or its peer has said all it will (its
+   * input is shut down): there is nothing left to read then, and on epoll asking would fail, as
+   * Netty has taken the socket out of the epoll set by then, and the failure closes the channel.
+   */
+  static void readAgain(Channel ch) {
+    if (ch.isActive() && !((DuplexChannel) ch).isInputShutdown()) {
+      ch.config().setAutoRead(true);
     }
   }
 
@@ -77,7 +88,7 @@ final class Relay {
     if (!ch.isActive()) {
       return;
     }
-    ch.config().setAutoRead(true);
+    readAgain(ch);
     ((DuplexChannel) ch).shutdownOutput();
     ch.eventLoop().schedule(() -> ch.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
   }

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +41,27 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   private final Connection connection;
   // Touched only on this channel's event loop (the backend shares it), so no volatile needed.
   private @Nullable Channel backend;
+  /**
+   * What the client sent while the backend was still being dialled. The client is not read until
+   * the backend answers, but epoll reads anyway when the client's FIN arrives (Netty drains the
+   * socket on EPOLLRDHUP whatever autoRead says): a request sent with a FIN at once, as
+   * {@code nc -N} or an HTTP/1.0 client sends it. Bounded by what the client's socket held when
+   * its FIN came; null when nothing waits.
+   */
+  private @Nullable ArrayDeque<ByteBuf> early;
+  /** The client's FIN came while the backend was being dialled: pass it on once connected. */
+  private boolean endedEarly;
+  private Phase phase = Phase.DIALLING;
+
+  /** Where the connection is: what a read from the client, or its FIN, means depends on it. */
+  private enum Phase {
+    /** The backend is being dialled, or will be again: what the client sends waits. */
+    DIALLING,
+    /** Connected: what the client sends goes to the backend. */
+    RELAYING,
+    /** No backend will answer: the client is being closed, and what it sends is dropped. */
+    FAILED
+  }
 
   RelayFrontendHandler(Gateway gateway, Connection connection) {
     this.gateway = gateway;
@@ -95,8 +117,10 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
           LOG.info("backend {} for {} answered on attempt {} after {}", connection.service.backend(),
               connection.verdict().flow().portText(), attempt, elapsed());
         }
+        phase = Phase.RELAYING;
         ProxyHeaders.send(connection.service.proxy(), client, out);
-        client.config().setAutoRead(true);
+        Relay.readAgain(client);
+        sendEarly(client, out);
         return;
       }
       if (!client.isActive() || connection.closeCause() != CloseCause.CLOSED) {
@@ -124,8 +148,31 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
             connection.service.backend(), connection.verdict().flow().portText(), why, tries, others);
       }
       connection.closeReason(CloseCause.BACKEND_UNREACHABLE, "backend unreachable: " + why);
+      phase = Phase.FAILED;
+      dropEarly();
       Relay.closeGently(client);
     });
+  }
+
+  /** Sends the backend, just connected, what the client said while it was dialled, and its FIN if it came. */
+  private void sendEarly(Channel client, Channel out) {
+    ArrayDeque<ByteBuf> waiting = early;
+    early = null;
+    if (waiting != null) {
+      waiting.forEach(buf -> out.write(buf, out.voidPromise()));
+      out.flush();
+    }
+    if (endedEarly) {
+      Relay.halfClose(client, out);
+    }
+  }
+
+  private void dropEarly() {
+    ArrayDeque<ByteBuf> waiting = early;
+    early = null;
+    if (waiting != null) {
+      waiting.forEach(ReferenceCountUtil::release);
+    }
   }
 
   /** The service's own connect timeout (the policy's {@code connect_timeout}), else the gateway's. */
@@ -163,13 +210,16 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
       LOG.warn("cannot open a socket to backend {} for {}: {}{}; such clients are closed", connection.service.backend(),
           connection.verdict().flow().portText(), why, FileDescriptors.remedyFor(why));
     }
+    phase = Phase.FAILED;
+    dropEarly();
     connection.close(CloseCause.NO_BACKEND_SOCKET, "no socket for the backend: " + why);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Channel out = backend;
-    if (out == null || !out.isActive()) {
+    boolean dialling = phase == Phase.DIALLING && ctx.channel().isActive();
+    if (!dialling && (phase == Phase.FAILED || out == null || !out.isActive())) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -177,6 +227,13 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     connection.addIn(n);
     gateway.idle().touch(connection);
     gateway.metrics().bytesIn(n);
+    if (dialling) {
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
+      early.add((ByteBuf) msg);
+      return;
+    }
     Relay.forward(ctx, msg, out);
   }
 
@@ -194,7 +251,9 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       Channel out = backend;
-      if (out != null) {
+      if (phase == Phase.DIALLING) {
+        endedEarly = true; // said to the backend once it answers (sendEarly)
+      } else if (phase == Phase.RELAYING && out != null) {
         Relay.halfClose(ctx.channel(), out);
       } else {
         ctx.close();
@@ -206,6 +265,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    dropEarly();
     Channel out = backend;
     if (out != null) {
       Relay.closeOnFlush(out);

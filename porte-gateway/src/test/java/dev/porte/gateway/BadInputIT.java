@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.porte.core.model.Protocol;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -21,30 +18,19 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** Bad input costs the one service or client it concerns; everyone else is still served. */
 class BadInputIT {
-  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-  private final List<Logger> loggers = List.of(
-      (Logger) LoggerFactory.getLogger(Gateway.class), (Logger) LoggerFactory.getLogger(PolicySnapshot.class),
-      (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class));
-
-  @BeforeEach
-  void capture() {
-    lines.start();
-    loggers.forEach(l -> l.addAppender(lines));
-  }
+  private final LogLines lines = new LogLines(Gateway.class, PolicySnapshot.class, RelayFrontendHandler.class);
 
   @AfterEach
   void release() {
-    loggers.forEach(l -> l.detachAppender(lines));
+    lines.close();
   }
 
   private List<String> logged() {
-    return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    return lines.messages();
   }
 
   private static void echoes(Socket s) throws IOException {
@@ -198,6 +184,40 @@ class BadInputIT {
         }
         await().atMost(Duration.ofSeconds(3)).until(() -> gateway.openConnections() == 0);
       }
+    }
+  }
+
+  /**
+   * A client that sends its request and its FIN at once (nc -N, an HTTP/1.0 client) while the
+   * backend is still being dialled: the request and the FIN reach the backend once it answers, and
+   * the answer reaches the client. On epoll, Netty reads the client as soon as its FIN comes,
+   * whether the relay asked or not; those bytes were dropped and the client closed.
+   */
+  @Test
+  void aRequestSentWithItsFinWhileTheBackendIsDialledReachesIt() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort(); // nothing listens there yet: the first dials are refused
+    }
+    String yaml = "inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:" + port + " }\n";
+    try (Gateway gateway = Gateway.start(policy(yaml),
+        config().connectTimeout(Duration.ofMillis(200)).connectRetries(20).build());
+        Socket client = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+      client.setSoTimeout(10_000);
+      client.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes());
+      client.shutdownOutput();
+      Thread.sleep(300); // the FIN is in; the gateway is between dials
+      try (ServerSocket backend = new ServerSocket()) {
+        backend.setReuseAddress(true);
+        backend.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        backend.setSoTimeout(10_000);
+        try (Socket served = backend.accept()) {
+          String request = new String(served.getInputStream().readAllBytes());
+          assertThat(request).as("the whole request, then the client's FIN").isEqualTo("GET / HTTP/1.0\r\n\r\n");
+          served.getOutputStream().write(("HTTP/1.0 200 OK\r\n\r\nsaw " + request.length() + " bytes").getBytes());
+        }
+      }
+      assertThat(new String(client.getInputStream().readAllBytes())).isEqualTo("HTTP/1.0 200 OK\r\n\r\nsaw 18 bytes");
     }
   }
 

@@ -8,9 +8,6 @@ import static dev.porte.gateway.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.porte.core.model.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** A new policy swaps in atomically; admitted connections it still allows are not dropped. */
 class ReloadIT {
@@ -121,20 +117,14 @@ class ReloadIT {
 
   @Test
   void anInvalidPolicyFileIsRejectedAndTheRunningOneStays(@TempDir Path dir) throws IOException {
-    Logger logger = (Logger) LoggerFactory.getLogger(PolicyReloader.class);
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
-    try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+    try (LogLines lines = new LogLines(PolicyReloader.class); TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
       Path file = dir.resolve("porte.yaml");
       Files.writeString(file, policyFor(echo.port(), "any", ""));
       try (Gateway gateway = Gateway.start(dev.porte.core.policy.Policies.parser().load(file), config().build());
           PolicyReloader reloader = new PolicyReloader(gateway, file)) {
         reloader.watch(Duration.ofMillis(100));
         Files.writeString(file, policyFor(echo.port(), "any", "").replace("7/tcp", "70000/tcp"));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lines.list)
-            .extracting(ILoggingEvent::getFormattedMessage)
-            .anySatisfy(line -> assertThat(line).contains("rejected, the running policy stays").contains("70000")));
+        lines.await("rejected, the running policy stays", "70000");
         assertThat(reloader.reloadNow()).isFalse();
         try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
           s.getOutputStream().write("still".getBytes());
@@ -147,8 +137,6 @@ class ReloadIT {
           assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
       }
-    } finally {
-      logger.detachAppender(lines);
     }
   }
 }

@@ -10,10 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.porte.core.model.Protocol;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +26,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The seed's verdicts on real TCP connections through the gateway. */
 class TcpVerdictsIT {
@@ -178,42 +173,10 @@ class TcpVerdictsIT {
         + "services:\n  80: { to: 127.0.0.1:" + backendPort + " }\n";
   }
 
-  /** The relay's log lines, its debug ones too (the failed dials), while open; closing restores the logger. */
-  private static final class RelayLines implements AutoCloseable {
-    private final Logger logger = (Logger) LoggerFactory.getLogger(RelayFrontendHandler.class);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private final Level level = logger.getLevel();
-
-    RelayLines() {
-      appender.start();
-      logger.addAppender(appender);
-      logger.setLevel(Level.DEBUG);
-    }
-
-    /** What was logged so far; a copy, taken under the appender's own lock as event loops append. */
-    List<String> messages() {
-      synchronized (appender) {
-        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-      }
-    }
-
-    /** Waits until a line contains every one of {@code parts}. */
-    void await(String... parts) {
-      Awaitility.await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(messages())
-          .anySatisfy(line -> assertThat(line).contains(parts)));
-    }
-
-    @Override
-    public void close() {
-      logger.setLevel(level);
-      logger.detachAppender(appender);
-    }
-  }
-
   @Test
   void backendDownGivesACleanCloseAndALogLineAfterTheRetries() throws IOException {
     int closedPort = freePort();
-    try (RelayLines lines = new RelayLines()) {
+    try (LogLines lines = new LogLines(RelayFrontendHandler.class)) {
       // Refused at once each time; two retries after the 250 ms turn-around each.
       gateway = Gateway.start(policy(web(true, closedPort)),
           config().connectTimeout(Duration.ofMillis(250)).connectRetries(2).listener(records::add).build());
@@ -235,7 +198,7 @@ class TcpVerdictsIT {
     String yaml = "inbound:\n  - allow: [80/tcp, 81/tcp]\nservices:\n"
         + "  80: { to: 127.0.0.1:" + closedPort + ", connect_timeout: 200ms, retries: 1 }\n"
         + "  81: { to: 127.0.0.1:" + closedPort + ", retries: 0 }\n";
-    try (RelayLines lines = new RelayLines()) {
+    try (LogLines lines = new LogLines(RelayFrontendHandler.class)) {
       // The gateway's own would make the client of 80 wait five turn-arounds of a second each.
       gateway = Gateway.start(policy(yaml),
           config().connectTimeout(Duration.ofSeconds(5)).connectRetries(5).listener(records::add).build());
@@ -257,7 +220,7 @@ class TcpVerdictsIT {
   @Test
   void aBackendThatIsDownIsSaidOnceNotOncePerClient() throws IOException {
     int closedPort = freePort();
-    try (RelayLines lines = new RelayLines()) {
+    try (LogLines lines = new LogLines(RelayFrontendHandler.class)) {
       gateway = Gateway.start(policy(web(true, closedPort)), config().connectRetries(0).listener(records::add).build());
       for (int i = 0; i < 3; i++) {
         requestIsClosedUnanswered(80);
@@ -277,7 +240,7 @@ class TcpVerdictsIT {
   @Test
   void aBackendThatComesBackDuringTheRetriesServesTheWaitingClient() throws Exception {
     int port = freePort();
-    try (RelayLines lines = new RelayLines()) {
+    try (LogLines lines = new LogLines(RelayFrontendHandler.class)) {
       gateway = Gateway.start(policy(web(true, port)),
           config().connectTimeout(Duration.ofMillis(400)).connectRetries(5).listener(records::add).build());
       try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
@@ -313,7 +276,7 @@ class TcpVerdictsIT {
   @Test
   void aReloadThatClosesTheDoorEndsTheRetries() throws Exception {
     int port = freePort();
-    try (RelayLines lines = new RelayLines()) {
+    try (LogLines lines = new LogLines(RelayFrontendHandler.class)) {
       gateway = Gateway.start(policy(web(true, port)),
           config().connectTimeout(Duration.ofSeconds(1)).connectRetries(5).listener(records::add).build());
       try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 80))) {
@@ -350,7 +313,7 @@ class TcpVerdictsIT {
   @Test
   void aBackendThatNeverAnswersIsGivenUpAfterTheConnectTimeout() throws Exception {
     List<Socket> queued = new ArrayList<>();
-    try (RelayLines lines = new RelayLines();
+    try (LogLines lines = new LogLines(RelayFrontendHandler.class);
         ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       // A backlog of 1 holds two finished handshakes; the third connect waits for an accept that
       // never comes. Fill it until a connect times out.
