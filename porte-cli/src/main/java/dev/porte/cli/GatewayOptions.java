@@ -66,6 +66,12 @@ final class GatewayOptions {
       description = "End a UDP session idle this long (1s to 1d). Default: ${DEFAULT-VALUE}.")
   String udpIdleTimeout;
 
+  @Option(names = "--resolve-interval", paramLabel = "DURATION", defaultValue = "30s",
+      description = "Look the backends' host names up again this often (1s to 1d): a name that did not resolve is "
+          + "served once it does, and a backend that moved to another address is followed without a reload. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String resolveInterval;
+
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
       description = "Event loop threads (0 to " + GatewayConfig.MAX_IO_THREADS + "); 0 means twice the cores. "
           + "Default: ${DEFAULT-VALUE}.")
@@ -127,6 +133,8 @@ final class GatewayOptions {
           .connectRetries(between("--connect-retries", connectRetries, 0, GatewayConfig.MAX_CONNECT_RETRIES))
           .udpIdleTimeout(DurationText.parse("--udp-idle-timeout", udpIdleTimeout, ServiceBinding.MIN_IDLE,
               ServiceBinding.MAX_IDLE))
+          .resolveInterval(DurationText.parse("--resolve-interval", resolveInterval,
+              GatewayConfig.MIN_RESOLVE_INTERVAL, GatewayConfig.MAX_RESOLVE_INTERVAL))
           .clientAlias(alias)
           .ioThreads(between("--io-threads", ioThreads, 0, GatewayConfig.MAX_IO_THREADS));
     } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.porte.cli;
 
 import dev.porte.core.error.PorteException;
 import java.io.PrintWriter;
+import java.security.Security;
 import picocli.CommandLine;
 
 /** The {@code porte} executable: runs a command and exits with its code. */
@@ -9,7 +10,26 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    shortDnsCache();
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * The JVM keeps a name it looked up for 30 s, and a name that did not resolve for 10 s (the
+   * JDK's java.security sets that one), which would hide a backend that moved or appeared for that
+   * long after the gateway looks again ({@code --resolve-interval}). porte looks names up only at
+   * a policy load and at that interval, so an answer is kept one second. {@code
+   * -Dsun.net.inetaddr.ttl} and {@code -Dsun.net.inetaddr.negative.ttl} still set them, and so does
+   * a {@code networkaddress.cache.ttl} put in java.security. Runs before the first lookup, which
+   * fixes the JVM's cache policy.
+   */
+  private static void shortDnsCache() {
+    if (Security.getProperty("networkaddress.cache.ttl") == null && System.getProperty("sun.net.inetaddr.ttl") == null) {
+      Security.setProperty("networkaddress.cache.ttl", "1");
+    }
+    if (System.getProperty("sun.net.inetaddr.negative.ttl") == null) {
+      Security.setProperty("networkaddress.cache.negative.ttl", "1");
+    }
   }
 
   /** Runs porte in-process, as the tests do: 0 ok/allow, 1 deny or warnings, 2 bad input, 3 I/O. */

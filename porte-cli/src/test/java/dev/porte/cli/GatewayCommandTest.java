@@ -225,7 +225,8 @@ class GatewayCommandTest {
   @CsvSource({"--idle-timeout, 0, 1s to 1d", "--idle-timeout, 500ms, 1s to 1d", "--connect-timeout, 0ms, 1ms to 1d",
       "--udp-idle-timeout, 86401, 1s to 1d", "--udp-idle-timeout, 25h, 1s to 1d",
       "--max-connections, 0, 1 or more", "--max-udp-sessions, -5, 1 or more", "--max-per-source, 0, 1 or more",
-      "--io-threads, -1, 0 to 256", "--io-threads, 100000, 0 to 256", "--connect-retries, -1, 0 to 100", "--connect-retries, 101, 0 to 100"})
+      "--io-threads, -1, 0 to 256", "--io-threads, 100000, 0 to 256", "--connect-retries, -1, 0 to 100", "--connect-retries, 101, 0 to 100",
+      "--resolve-interval, 500ms, 1s to 1d", "--resolve-interval, 2d, 1s to 1d"})
   void aValueOutOfRangeIsAUsageErrorThatNamesItAndTheRange(String option, String value, String valid)
       throws IOException {
     Cli result = gatewayWith(option, value);
@@ -235,7 +236,8 @@ class GatewayCommandTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"--idle-timeout, 5x", "--connect-timeout, -3", "--drain, 1.5s", "--udp-idle-timeout, ''"})
+  @CsvSource({"--idle-timeout, 5x", "--connect-timeout, -3", "--drain, 1.5s", "--udp-idle-timeout, ''",
+      "--resolve-interval, often"})
   void aTimeoutThatIsNoDurationIsAUsageErrorThatSaysWhatIs(String option, String value) throws IOException {
     Cli result = gatewayWith(option, value);
     assertThat(result.exit()).isEqualTo(2);

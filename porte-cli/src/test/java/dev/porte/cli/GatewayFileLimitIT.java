@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,11 +30,7 @@ class GatewayFileLimitIT {
 
   @AfterEach
   void stop() throws Exception {
-    if (gateway != null) {
-      gateway.destroy();
-      gateway.waitFor(10, TimeUnit.SECONDS);
-      gateway.destroyForcibly();
-    }
+    Processes.stop(gateway);
   }
 
   /** Starts the gateway with an open-file limit of 200 and {@code options}; returns its log. */

@@ -62,11 +62,7 @@ class GatewaySignalIT {
 
   @AfterEach
   void stop() throws Exception {
-    if (gateway != null) {
-      gateway.destroy();
-      gateway.waitFor(10, TimeUnit.SECONDS);
-      gateway.destroyForcibly();
-    }
+    Processes.stop(gateway);
     backend.close();
   }
 

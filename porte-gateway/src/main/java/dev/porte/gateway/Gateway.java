@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +79,12 @@ public final class Gateway implements AutoCloseable {
    * {@link #closed} reads it on the event loops to tell the drain that the last connection went.
    */
   private volatile boolean draining;
+  /** Looks the backends' host names up again every {@link GatewayConfig#resolveInterval()}. */
+  private final ScheduledExecutorService resolving = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread t = new Thread(task, "porte-resolve");
+    t.setDaemon(true);
+    return t;
+  });
   /** Completed when no TCP connection is open any more during a drain. */
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
@@ -91,7 +99,7 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Policy policy, GatewayConfig config) {
     this.config = config;
-    this.snapshot = PolicySnapshot.of(policy);
+    this.snapshot = PolicySnapshot.of(policy, config.resolver());
     this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
     this.udpTracker = new ConnectionTracker(config.maxUdpSessions(), config.maxConnectionsPerSource());
     this.idle = new IdleSweeper(config.idleTimeout().toMillis(), config.ticker());
@@ -121,7 +129,35 @@ public final class Gateway implements AutoCloseable {
     synchronized (gateway) {
       gateway.reconcile();
     }
+    long every = config.resolveInterval().toMillis();
+    gateway.resolving.scheduleWithFixedDelay(gateway::lookUpBackendsAgain, every, every, TimeUnit.MILLISECONDS);
     return gateway;
+  }
+
+  /**
+   * Looks the backends' host names up again and puts what changed in force, as a reload of the
+   * same policy would: new connections and sessions go to the new address, open ones carry on
+   * with theirs, and a service that now leads back into the gateway stops being listened on. Runs
+   * on its own thread, as a lookup may block for seconds. A reload in the meantime resolved
+   * afresh, so its snapshot stays and these answers are dropped.
+   */
+  void lookUpBackendsAgain() {
+    try {
+      PolicySnapshot before = snapshot;
+      if (!before.namesBackends()) {
+        return;
+      }
+      PolicySnapshot after = before.reresolved(config.resolver());
+      synchronized (this) {
+        if (after != before && !closed && snapshot == before) {
+          snapshot = after;
+          reconcile();
+        }
+      }
+    } catch (RuntimeException e) {
+      // Thrown out of a scheduled task, it would end the schedule silently.
+      LOG.warn("looking the backends' names up again failed: {}", e.toString(), e);
+    }
   }
 
   /**
@@ -134,7 +170,7 @@ public final class Gateway implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the gateway is closed; start a new one");
     }
-    PolicySnapshot next = PolicySnapshot.of(policy);
+    PolicySnapshot next = PolicySnapshot.of(policy, config.resolver());
     snapshot = next;
     reconcile();
     int kept = 0;
@@ -559,6 +595,7 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     closed = true;
+    resolving.shutdownNow();
     listeners.values().forEach(l -> l.channels.forEach(ch -> ch.close().awaitUninterruptibly()));
     listeners.clear();
     new ArrayList<>(tracker.live()).forEach(c -> c.close(CloseCause.GATEWAY_STOPPED, "gateway stopped"));

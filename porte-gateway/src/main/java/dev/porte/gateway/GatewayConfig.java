@@ -40,6 +40,9 @@ public final class GatewayConfig {
    * exhausted the launcher's 192 MB heap at start, where 256 start and serve.
    */
   public static final int MAX_IO_THREADS = 256;
+  /** The shortest and longest {@link #resolveInterval()}. */
+  public static final Duration MIN_RESOLVE_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration MAX_RESOLVE_INTERVAL = Duration.ofDays(1);
 
   private final List<InetAddress> bind;
   private final IntUnaryOperator listenPort;
@@ -47,6 +50,8 @@ public final class GatewayConfig {
   private final int connectRetries;
   private final Duration idleTimeout;
   private final Duration udpIdleTimeout;
+  private final Duration resolveInterval;
+  private final BackendResolver resolver;
   private final int maxConnections;
   private final int maxConnectionsPerSource;
   private final int maxUdpSessions;
@@ -66,6 +71,8 @@ public final class GatewayConfig {
     this.connectRetries = b.connectRetries;
     this.idleTimeout = b.idleTimeout;
     this.udpIdleTimeout = b.udpIdleTimeout;
+    this.resolveInterval = b.resolveInterval;
+    this.resolver = b.resolver;
     this.maxConnectionsGiven = b.maxConnections != null;
     this.maxUdpSessionsGiven = b.maxUdpSessions != null;
     FileDescriptors.Caps fit = capsFollowLimit() ? FileDescriptors.defaults(FileDescriptors.limit(), FileDescriptors.open())
@@ -130,6 +137,19 @@ public final class GatewayConfig {
 
   public Duration udpIdleTimeout() {
     return udpIdleTimeout;
+  }
+
+  /**
+   * How often the backends' host names are looked up again, so that a name that did not resolve
+   * at load is served once it does, and a backend that moved (a container restarted with a new
+   * address) is followed without a reload.
+   */
+  public Duration resolveInterval() {
+    return resolveInterval;
+  }
+
+  BackendResolver resolver() {
+    return resolver;
   }
 
   public int maxConnections() {
@@ -199,6 +219,8 @@ public final class GatewayConfig {
     private int connectRetries = 3;
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration udpIdleTimeout = Duration.ofSeconds(60);
+    private Duration resolveInterval = Duration.ofSeconds(30);
+    private BackendResolver resolver = BackendResolver.SYSTEM;
     // Unset: as many as the open-file limit holds, up to FileDescriptors.MAX_CONNECTIONS and
     // MAX_UDP_SESSIONS, as HAProxy derives maxconn from it.
     private @Nullable Integer maxConnections;
@@ -261,6 +283,20 @@ public final class GatewayConfig {
 
     public Builder udpIdleTimeout(Duration value) {
       this.udpIdleTimeout = positive("UDP idle timeout", value);
+      return this;
+    }
+
+    public Builder resolveInterval(Duration value) {
+      if (value.compareTo(MIN_RESOLVE_INTERVAL) < 0 || value.compareTo(MAX_RESOLVE_INTERVAL) > 0) {
+        throw new IllegalArgumentException("resolve interval must be 1s to 1d: " + value);
+      }
+      this.resolveInterval = value;
+      return this;
+    }
+
+    /** Where backend names are looked up; the system's resolver unless a test says otherwise. */
+    Builder resolver(BackendResolver value) {
+      this.resolver = Objects.requireNonNull(value, "resolver");
       return this;
     }
 

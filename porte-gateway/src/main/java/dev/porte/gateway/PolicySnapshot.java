@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +28,16 @@ final class PolicySnapshot {
   private final Map<Integer, ServiceBinding> tcp;
   private final Map<Integer, ServiceBinding> udp;
   private final Map<ServiceBinding, InetSocketAddress> backends;
+  /**
+   * The backends whose name did not resolve at the last look although it had before: they keep
+   * the address they had (as HAProxy holds its last answer), and the failure is said once.
+   */
+  private final Set<ServiceBinding> stale;
 
-  private PolicySnapshot(Policy policy) {
+  private PolicySnapshot(Policy policy, Evaluator engine, Map<ServiceBinding, InetSocketAddress> backends,
+      Set<ServiceBinding> stale) {
     this.policy = policy;
-    this.engine = DecisionEngine.compile(policy);
+    this.engine = engine;
     Map<Integer, ServiceBinding> t = new HashMap<>();
     Map<Integer, ServiceBinding> u = new HashMap<>();
     for (ServiceBinding binding : policy.services()) {
@@ -42,35 +50,98 @@ final class PolicySnapshot {
     }
     this.tcp = Map.copyOf(t);
     this.udp = Map.copyOf(u);
-    Map<ServiceBinding, InetSocketAddress> resolved = new HashMap<>();
-    for (ServiceBinding binding : policy.services()) {
-      resolved.put(binding, resolve(binding));
-    }
-    this.backends = Map.copyOf(resolved);
+    this.backends = Map.copyOf(backends);
+    this.stale = Set.copyOf(stale);
   }
 
   /**
-   * Resolves a backend once, at load, off the event loops: a lookup per connection would block
-   * the loop (Netty's default resolver even does a reverse lookup). A name that does not resolve
-   * is logged; its connections then fail fast as "backend unreachable" and the rest is served.
+   * Compiles {@code policy} and resolves its backends once, off the event loops: a lookup per
+   * connection would block the loop (Netty's default resolver even does a reverse lookup). A name
+   * that does not resolve is logged; its connections then fail fast as "backend unreachable" until
+   * it resolves ({@link #reresolved}) and the rest is served.
    */
-  private static InetSocketAddress resolve(ServiceBinding binding) {
-    try {
-      return new InetSocketAddress(InetAddress.getByName(binding.backendHost()), binding.backendPort());
-    } catch (UnknownHostException e) {
-      LOG.error("backend {} of service {} does not resolve ({}); its clients will be closed until a reload fixes it",
-          binding.backend(), binding.port(), e.getMessage());
-      return InetSocketAddress.createUnresolved(binding.backendHost(), binding.backendPort());
+  static PolicySnapshot of(Policy policy, BackendResolver resolver) {
+    Map<ServiceBinding, InetSocketAddress> resolved = new HashMap<>();
+    for (ServiceBinding binding : policy.services()) {
+      InetSocketAddress address;
+      try {
+        // A literal address is only parsed (getByName looks nothing up for one).
+        InetAddress host = binding.backendByName() ? resolver.resolve(binding.backendHost())
+            : InetAddress.getByName(binding.backendHost());
+        address = new InetSocketAddress(host, binding.backendPort());
+      } catch (UnknownHostException e) {
+        LOG.error("backend {} of service {} does not resolve ({}); its clients are closed until it does (looked up "
+            + "again in the background) or a reload changes it", binding.backend(), binding.port(), e.getMessage());
+        address = InetSocketAddress.createUnresolved(binding.backendHost(), binding.backendPort());
+      }
+      resolved.put(binding, address);
     }
-  }
-
-  InetSocketAddress backend(ServiceBinding binding) {
-    InetSocketAddress address = backends.get(binding);
-    return address != null ? address : resolve(binding);
+    return new PolicySnapshot(policy, DecisionEngine.compile(policy), resolved, Set.of());
   }
 
   static PolicySnapshot of(Policy policy) {
-    return new PolicySnapshot(policy);
+    return of(policy, BackendResolver.SYSTEM);
+  }
+
+  /**
+   * This policy with the backends named by host name looked up again: a name that did not resolve
+   * may now, and one that did may point elsewhere (a container restarted with a new address).
+   * Literal addresses are not looked up. A name that stops resolving keeps its last address.
+   * Returns {@code this} when nothing changed. Blocks on the lookups: call it off the event loops.
+   */
+  PolicySnapshot reresolved(BackendResolver resolver) {
+    Map<ServiceBinding, InetSocketAddress> next = new HashMap<>(backends);
+    Set<ServiceBinding> nextStale = new HashSet<>(stale);
+    boolean changed = false;
+    for (ServiceBinding binding : policy.services()) {
+      if (!binding.backendByName()) {
+        continue;
+      }
+      InetSocketAddress was = backends.get(binding);
+      InetAddress now;
+      try {
+        now = resolver.resolve(binding.backendHost());
+      } catch (UnknownHostException e) {
+        if (was != null && !was.isUnresolved() && nextStale.add(binding)) {
+          LOG.warn("backend {} of service {} no longer resolves ({}); its last address {} is kept", binding.backend(),
+              binding.port(), e.getMessage(), was.getAddress().getHostAddress());
+          changed = true;
+        }
+        continue;
+      }
+      boolean wasStale = nextStale.remove(binding);
+      if (was == null || was.isUnresolved()) {
+        LOG.info("backend {} of service {} resolves now, to {}: its clients are relayed again", binding.backend(),
+            binding.port(), now.getHostAddress());
+      } else if (!was.getAddress().equals(now)) {
+        LOG.info("backend {} of service {} now resolves to {} (was {}): new connections go there", binding.backend(),
+            binding.port(), now.getHostAddress(), was.getAddress().getHostAddress());
+      } else {
+        if (wasStale) {
+          LOG.info("backend {} of service {} resolves again, to the same {}", binding.backend(), binding.port(),
+              now.getHostAddress());
+          changed = true;
+        }
+        continue;
+      }
+      next.put(binding, new InetSocketAddress(now, binding.backendPort()));
+      changed = true;
+    }
+    return changed ? new PolicySnapshot(policy, engine, next, nextStale) : this;
+  }
+
+  /** Whether any backend is named by host name, so that looking it up again can change something. */
+  boolean namesBackends() {
+    return policy.services().stream().anyMatch(ServiceBinding::backendByName);
+  }
+
+  /** The backend's address as last resolved; unresolved when its name has not resolved yet. */
+  InetSocketAddress backend(ServiceBinding binding) {
+    InetSocketAddress address = backends.get(binding);
+    if (address == null) {
+      throw new IllegalArgumentException("not a service of this policy: " + binding);
+    }
+    return address;
   }
 
   @Nullable ServiceBinding service(Protocol protocol, int port) {

@@ -1,5 +1,6 @@
 package dev.porte.core.model;
 
+import dev.porte.core.error.PorteException;
 import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +78,19 @@ public record ServiceBinding(int port, Set<Protocol> protocols, String backendHo
 
   public boolean serves(Protocol protocol, int servedPort) {
     return servedPort == port && protocols.contains(protocol);
+  }
+
+  /**
+   * Whether the backend is given by host name rather than as an IP address: a name is looked up,
+   * and may resolve elsewhere later.
+   */
+  public boolean backendByName() {
+    try {
+      IpAddress.parse(backendHost);
+      return false;
+    } catch (PorteException e) {
+      return true;
+    }
   }
 
   /** {@code "127.0.0.1:8080"}, with IPv6 hosts in brackets. */

@@ -1,0 +1,186 @@
+package dev.porte.gateway;
+
+import static dev.porte.gateway.Fixtures.CIRCLE_LOCAL;
+import static dev.porte.gateway.Fixtures.config;
+import static dev.porte.gateway.Fixtures.connectFrom;
+import static dev.porte.gateway.Fixtures.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porte.core.model.Protocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backend named by host name is looked up again while the gateway runs: a name that did not
+ * resolve is served once it does, and a backend that moves to another address is followed,
+ * without a reload. The names come from the test's own table (the porte-cli BackendNamesIT does
+ * the same through the JDK's resolver and a hosts file); the sockets are real.
+ */
+class BackendNamesIT {
+  private static final String NAME = "backend.test";
+  private final Map<String, InetAddress> names = new ConcurrentHashMap<>();
+  private final BackendResolver resolver = host -> {
+    InetAddress address = names.get(host);
+    if (address == null) {
+      throw new UnknownHostException(host + ": not in the test's names");
+    }
+    return address;
+  };
+  private final LogLines lines = new LogLines(PolicySnapshot.class);
+
+  @AfterEach
+  void release() {
+    lines.close();
+  }
+
+  private List<String> logged() {
+    return lines.messages();
+  }
+
+  private static String policyTo(int port) {
+    return "inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: " + NAME + ":" + port + " }\n";
+  }
+
+  @Test
+  void aNameThatResolvesLaterIsServedAndABackendThatMovesIsFollowed() throws Exception {
+    try (Greeter first = new Greeter("127.0.0.2", 0, "first");
+        Greeter second = new Greeter("127.0.0.3", first.port(), "second");
+        Gateway gateway = Gateway.start(policy(policyTo(first.port())), config().resolver(resolver).build())) {
+      InetSocketAddress door = gateway.address(Protocol.TCP, 7);
+      assertThat(greeting(door)).as("the name does not resolve: the client is closed").isEmpty();
+
+      names.put(NAME, InetAddress.getByName("127.0.0.2"));
+      gateway.lookUpBackendsAgain();
+      assertThat(greeting(door)).isEqualTo("first");
+      assertThat(logged()).contains("backend backend.test:" + first.port() + " of service 7 resolves now, to 127.0.0.2: "
+          + "its clients are relayed again");
+
+      try (Socket held = connectFrom(CIRCLE_LOCAL, door)) {
+        held.setSoTimeout(5000);
+        assertThat(read(held.getInputStream(), "first".length())).isEqualTo("first");
+        names.put(NAME, InetAddress.getByName("127.0.0.3"));
+        gateway.lookUpBackendsAgain();
+        assertThat(greeting(door)).as("new connections go to the new address").isEqualTo("second");
+        held.getOutputStream().write("still there?".getBytes(StandardCharsets.US_ASCII));
+        assertThat(read(held.getInputStream(), "still there?".length())).as("the open one carries on with its backend")
+            .isEqualTo("still there?");
+      }
+      assertThat(logged()).contains("backend backend.test:" + first.port() + " of service 7 now resolves to 127.0.0.3 "
+          + "(was 127.0.0.2): new connections go there");
+
+      names.remove(NAME);
+      gateway.lookUpBackendsAgain();
+      assertThat(greeting(door)).as("a name that stops resolving keeps its last address").isEqualTo("second");
+      assertThat(logged()).anySatisfy(line -> assertThat(line).startsWith("backend backend.test:" + first.port()
+          + " of service 7 no longer resolves (").endsWith("its last address 127.0.0.3 is kept"));
+      int said = logged().size();
+      gateway.lookUpBackendsAgain();
+      assertThat(logged()).as("said once, not at every look").hasSize(said);
+    }
+  }
+
+  @Test
+  void theGatewayLooksAgainByItselfAtTheInterval() throws Exception {
+    try (Greeter first = new Greeter("127.0.0.2", 0, "first");
+        Gateway gateway = Gateway.start(policy(policyTo(first.port())),
+            config().resolver(resolver).resolveInterval(Duration.ofSeconds(1)).build())) {
+      InetSocketAddress door = gateway.address(Protocol.TCP, 7);
+      assertThat(greeting(door)).isEmpty();
+      names.put(NAME, InetAddress.getByName("127.0.0.2"));
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+          .until(() -> greeting(door).equals("first"));
+    }
+  }
+
+  /** A backend that moves onto the gateway's own door is a loop: that door closes until it moves away. */
+  @Test
+  void aBackendThatMovesOntoTheGatewayItselfStopsBeingServedUntilItMovesAway() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    names.put(NAME, InetAddress.getByName("127.0.0.2"));
+    try (Greeter elsewhere = new Greeter("127.0.0.2", port, "elsewhere");
+        Gateway gateway = Gateway.start(policy(policyTo(port)), config().listenPort(p -> port).resolver(resolver).build())) {
+      InetSocketAddress door = gateway.address(Protocol.TCP, 7);
+      assertThat(greeting(door)).isEqualTo("elsewhere");
+
+      names.put(NAME, InetAddress.getLoopbackAddress());
+      gateway.lookUpBackendsAgain();
+      assertThat(gateway.address(Protocol.TCP, 7)).isNull();
+      assertThat(gateway.notServed()).singleElement().asString().contains("is this very listener");
+
+      names.put(NAME, InetAddress.getByName("127.0.0.2"));
+      gateway.lookUpBackendsAgain();
+      assertThat(gateway.notServed()).isEmpty();
+      assertThat(greeting(gateway.address(Protocol.TCP, 7))).isEqualTo("elsewhere");
+    }
+  }
+
+  /** The service's greeting, or "" when the gateway closed the connection without one. */
+  private static String greeting(InetSocketAddress door) throws IOException {
+    try (Socket s = connectFrom(CIRCLE_LOCAL, door)) {
+      s.setSoTimeout(5000);
+      s.shutdownOutput();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
+  private static String read(InputStream in, int n) throws IOException {
+    return new String(in.readNBytes(n), StandardCharsets.US_ASCII);
+  }
+
+  /** Says its word to each client, then echoes what the client sends until it goes. */
+  private static final class Greeter implements AutoCloseable {
+    private final ServerSocket socket;
+
+    Greeter(String address, int port, String word) throws IOException {
+      socket = new ServerSocket();
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(address, port), 50);
+      Thread acceptor = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try {
+            Socket s = socket.accept();
+            Thread t = new Thread(() -> {
+              try (s) {
+                s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+                s.getInputStream().transferTo(s.getOutputStream());
+              } catch (IOException e) {
+                // the gateway went
+              }
+            }, "greeter-connection");
+            t.setDaemon(true);
+            t.start();
+          } catch (IOException e) {
+            return; // closed by the test
+          }
+        }
+      }, "greeter-" + word);
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
