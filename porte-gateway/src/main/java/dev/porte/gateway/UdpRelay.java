@@ -14,12 +14,14 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,15 +144,34 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
 
           @Override
           public void exceptionCaught(ChannelHandlerContext backendCtx, Throwable cause) {
-            // ICMP port unreachable from a backend that is down arrives here; the session stays
-            // until it idles out, as the client may retry.
-            LOG.debug("udp backend {} for {}: {}", service.backend(), client, cause.toString());
+            backendFailed(session, service, cause);
           }
         });
     session.ready = bootstrap.connect(backend);
     session.channel = session.ready.channel();
     sessions.put(client, session);
     return session;
+  }
+
+  /**
+   * The backend's socket reported an error: most often the ICMP port unreachable of a backend
+   * that is down (nothing listens on its port), which the kernel hands the connected socket as
+   * ECONNREFUSED. The session stays until it idles out, as the client may retry and the backend
+   * come back; if it never answers, its close says {@code backend_unreachable}. The operator hears
+   * of it as of a TCP backend that is down: one line per backend at most every ten seconds.
+   */
+  private void backendFailed(UdpSession session, ServiceBinding service, Throwable cause) {
+    boolean refused = cause instanceof PortUnreachableException;
+    String why = refused ? "ICMP port unreachable: nothing listens there" : RelayFrontendHandler.plain(cause);
+    session.failure = why;
+    long unsaid = gateway.unreachableWarnings().pass(service.backend());
+    if (unsaid == UnreachableWarnings.QUIET) {
+      LOG.debug("udp backend {} for {}: {}", service.backend(), session.client, cause.toString());
+      return;
+    }
+    String others = unsaid == 0 ? "" : " (and " + unsaid + " more since the last such line)";
+    LOG.warn("backend {} for {}/udp is unreachable ({}): its clients get no reply{}", service.backend(),
+        servicePort, why, others);
   }
 
   private void reply(UdpSession session, DatagramPacket packet) {
@@ -181,7 +202,13 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
         idle.add(s);
       }
     }
-    idle.forEach(s -> close(s, CloseCause.IDLE, "idle"));
+    for (UdpSession s : idle) {
+      if (s.failure != null && s.bytesOut == 0) {
+        close(s, CloseCause.BACKEND_UNREACHABLE, "backend unreachable: " + s.failure);
+      } else {
+        close(s, CloseCause.IDLE, "idle");
+      }
+    }
   }
 
   /** Re-judges every session against a new policy; runs on the event loop. */
@@ -233,6 +260,8 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     long lastSeen;
     long bytesIn;
     long bytesOut;
+    /** What the backend's socket last failed with (an ICMP port unreachable), or null. */
+    @Nullable String failure;
     ChannelFuture ready;
     Channel channel;
 

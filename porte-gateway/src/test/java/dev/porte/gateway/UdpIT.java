@@ -19,7 +19,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,35 @@ class UdpIT {
     DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
     s.receive(reply);
     return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A backend that is down answers a datagram with an ICMP port unreachable: the operator hears of
+   * it (one line per backend now and then, as for TCP), and the client's session, which never got
+   * a reply, ends as backend_unreachable rather than idle.
+   */
+  @Test
+  void aBackendThatIsDownIsSaidAndItsSessionEndsAsUnreachable() throws IOException {
+    int down;
+    try (DatagramSocket free = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      down = free.getLocalPort(); // closed again: nothing listens there
+    }
+    AtomicLong now = new AtomicLong();
+    List<ConnectionRecord> records = new CopyOnWriteArrayList<>();
+    try (LogLines lines = new LogLines(UdpRelay.class);
+        Gateway gateway = Gateway.start(policy(policyFor(down, "")),
+            config().ticker(now::get).udpIdleTimeout(Duration.ofSeconds(30)).listener(records::add).build());
+        DatagramSocket circle = client(CIRCLE_LOCAL)) {
+      InetSocketAddress at = gateway.address(Protocol.UDP, 53);
+      assertThatThrownBy(() -> exchange(circle, at, "anyone there?")).isInstanceOf(SocketTimeoutException.class);
+      lines.await("backend 127.0.0.1:" + down + " for 53/udp is unreachable (ICMP port unreachable: nothing listens "
+          + "there): its clients get no reply");
+      assertThat(gateway.udpSessions()).as("kept: the client may retry, the backend come back").isEqualTo(1);
+      now.addAndGet(Duration.ofSeconds(30).toNanos());
+      gateway.sweepUdp();
+      await().atMost(Duration.ofSeconds(3)).until(() -> !records.isEmpty());
+      assertThat(records).singleElement().extracting(ConnectionRecord::ended).isEqualTo(CloseCause.BACKEND_UNREACHABLE);
+    }
   }
 
   @Test
