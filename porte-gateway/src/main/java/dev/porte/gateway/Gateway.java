@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -469,6 +470,24 @@ public final class Gateway implements AutoCloseable {
    */
   public List<String> notServed() {
     return unserved().stream().map(Unserved::text).toList();
+  }
+
+  /**
+   * The backends whose host name does not resolve, one line each ({@code "5432/tcp: backend
+   * db.internal:5432 does not resolve"}), by port: their doors are listened on, but each client is
+   * closed at once until the name resolves ({@link #lookUpBackendsAgain}).
+   */
+  public List<String> unresolvedBackends() {
+    PolicySnapshot now = snapshot;
+    List<String> out = new ArrayList<>();
+    for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
+      new TreeMap<>(now.services(p)).forEach((port, binding) -> {
+        if (now.backend(binding).isUnresolved()) {
+          out.add(port + "/" + p + ": backend " + binding.backend() + " does not resolve");
+        }
+      });
+    }
+    return List.copyOf(out);
   }
 
   /** {@link #notServed}, as values: what the console marks on each door. */

@@ -54,7 +54,7 @@ public final class ServedGateway implements AutoCloseable {
     // A backend that refuses now and then (restarting, or at its own limit) shows here before its clients complain.
     server.metrics().counter("porte.backend.retries", "Backend dials made again after one was refused or timed out "
         + "(--connect-retries)", gateway.metrics(), GatewayMetrics::backendRetries);
-    server.serving().attach(gateway::unserved, gateway::load);
+    server.serving().attach(gateway::unserved, gateway::unresolvedBackends, gateway::load);
     server.policyInForce().onChange(served.reload);
     return served;
   }

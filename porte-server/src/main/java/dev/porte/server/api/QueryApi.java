@@ -55,13 +55,16 @@ final class QueryApi {
   private void health(Context ctx) {
     Map<String, Object> json = new LinkedHashMap<>();
     // Degraded, not down: the API answers and the other doors are served, but a service's port is
-    // held by another program ("unserved" says which, as the gateway's log does).
+    // held by another program ("unserved" says which, as the gateway's log does), or a backend's
+    // name does not resolve, so that door closes every client.
     List<String> unserved = backend.serving().unserved().stream().map(Unserved::text).toList();
-    json.put("status", unserved.isEmpty() ? "ok" : "degraded");
+    List<String> unresolved = backend.serving().unresolvedBackends();
+    json.put("status", unserved.isEmpty() && unresolved.isEmpty() ? "ok" : "degraded");
     json.put("time", backend.clock().instant().toString());
     json.put("policyVersion", backend.live().now().applied().version().id());
     json.put("unservedListeners", unserved.size());
     json.put("unserved", unserved);
+    json.put("unresolvedBackends", unresolved);
     // Absent while no gateway runs (the API alone): there is nothing to count.
     // The record's components are the JSON's fields, in their order.
     backend.serving().load().ifPresent(load -> json.put("gateway", load));

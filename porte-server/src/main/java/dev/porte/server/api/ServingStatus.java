@@ -14,15 +14,16 @@ import java.util.function.Supplier;
  */
 public final class ServingStatus {
   /** Where the two answers come from; one field, so a reader never sees one gateway's half and another's. */
-  private record Source(Supplier<List<Unserved>> unserved, Supplier<Optional<GatewayLoad>> load) {}
+  private record Source(Supplier<List<Unserved>> unserved, Supplier<List<String>> unresolved,
+      Supplier<Optional<GatewayLoad>> load) {}
 
-  private static final Source NO_GATEWAY = new Source(List::of, Optional::empty);
+  private static final Source NO_GATEWAY = new Source(List::of, List::of, Optional::empty);
 
   private volatile Source source = NO_GATEWAY;
 
   /** The running gateway reports here from now on. */
-  public void attach(Supplier<List<Unserved>> unserved, Supplier<GatewayLoad> load) {
-    source = new Source(unserved, () -> Optional.of(load.get()));
+  public void attach(Supplier<List<Unserved>> unserved, Supplier<List<String>> unresolved, Supplier<GatewayLoad> load) {
+    source = new Source(unserved, unresolved, () -> Optional.of(load.get()));
   }
 
   /** The gateway stopped: nothing is unserved because nothing is served. */
@@ -33,6 +34,11 @@ public final class ServingStatus {
   /** The service addresses not listened on now, in the policy's order. */
   public List<Unserved> unserved() {
     return source.unserved().get();
+  }
+
+  /** The services whose backend's name does not resolve, one line each. */
+  public List<String> unresolvedBackends() {
+    return source.unresolved().get();
   }
 
   /** The gateway's connections and sessions against their caps; empty when no gateway runs. */

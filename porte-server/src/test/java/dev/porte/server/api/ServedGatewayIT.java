@@ -137,6 +137,25 @@ class ServedGatewayIT {
     }
   }
 
+  /** A backend whose name does not resolve leaves its door listening but closing every client: health says so. */
+  @Test
+  void aBackendNameThatDoesNotResolveMakesTheHealthDegradedUntilFixed() throws Exception {
+    String good = web.policy(80, true);
+    apply(good.replaceFirst("to: 127\\.0\\.0\\.1:\\d+", "to: 'no-such-backend.invalid:8080'"), "a typo in the name");
+    JsonNode degraded = http.get("/api/health").json();
+    assertThat(degraded.get("status").asString()).isEqualTo("degraded");
+    assertThat(degraded.get("unresolvedBackends")).hasSize(1);
+    assertThat(degraded.get("unresolvedBackends").get(0).asString())
+        .isEqualTo("80/tcp: backend no-such-backend.invalid:8080 does not resolve");
+    assertThat(web.fetch(80)).as("the door closes its clients").isEmpty();
+
+    apply(good, "the name fixed");
+    JsonNode ok = http.get("/api/health").json();
+    assertThat(ok.get("status").asString()).isEqualTo("ok");
+    assertThat(ok.get("unresolvedBackends")).isEmpty();
+    assertThat(web.fetch(80)).contains(WebBehindGateway.PAGE);
+  }
+
   @Test
   void aConnectionOverACapIsCountedInTheMetrics() throws Exception {
     try (PorteServer own = PorteServer.start(new ServerConfig(new ConsoleAddress("127.0.0.1", 0),
