@@ -333,11 +333,17 @@ public final class PolicyParser {
         wrapAt(at, () -> dev.porte.core.model.IpAddress.parse(host));
       }
     }
-    int port = wrapAt(at, () -> dev.porte.core.model.Port.parse(portText));
-    if (port == 0) {
-      throw new PolicyException(ErrorCode.INVALID_PORT, at, "backend port 0 in '" + text + "' (valid: 1-65535)");
+    return new HostPort(host, backendPort(portText, text, at));
+  }
+
+  /** A backend's port: a number a client can dial, 1-65535 (0 is no port to connect to). */
+  private static int backendPort(String portText, String text, SourceLocation at) {
+    int port = portText.matches("\\d{1,5}") ? Integer.parseInt(portText) : -1;
+    if (port < 1 || port > 65535) {
+      throw new PolicyException(ErrorCode.INVALID_PORT, at,
+          "backend port '" + portText + "' in '" + text + "' (valid: 1-65535)");
     }
-    return new HostPort(host, port);
+    return port;
   }
 
   private static PolicyException badBackend(String text, SourceLocation at) {

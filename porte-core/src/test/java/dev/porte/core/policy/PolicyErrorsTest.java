@@ -65,7 +65,11 @@ class PolicyErrorsTest {
       empty from;            inbound:|  - allow: 22|    from: [];                       INVALID_ADDRESS;  3;  11; 'from' is empty
       proto contradicts;     inbound:|  - allow: 80/udp|    proto: tcp;                 INVALID_PROTOCOL; 2;  12; '80/udp' contradicts proto: tcp
       bad backend;           services:|  80: { to: localhost };                        INVALID_ADDRESS;  2;  13; bad backend 'localhost' (valid: HOST:PORT
-      backend port range;    services:|  80: { to: 127.0.0.1:99999 };                  INVALID_PORT;     2;  13; port out of range: 99999
+      backend port range;    services:|  80: { to: 127.0.0.1:99999 };                  INVALID_PORT;     2;  13; backend port '99999' in '127.0.0.1:99999' (valid: 1-65535)
+      backend port 65536;    services:|  80: { to: 127.0.0.1:65536 };                  INVALID_PORT;     2;  13; backend port '65536' in '127.0.0.1:65536' (valid: 1-65535)
+      backend port 0;        services:|  80: { to: 127.0.0.1:0 };                      INVALID_PORT;     2;  13; backend port '0' in '127.0.0.1:0' (valid: 1-65535)
+      backend port words;    services:|  80: { to: 'localhost:http' };                 INVALID_PORT;     2;  13; backend port 'http' in 'localhost:http' (valid: 1-65535)
+      backend port twice;    services:|  80: { to: '[::1]:80:1' };                     INVALID_PORT;     2;  13; backend port '80:1' in '[::1]:80:1' (valid: 1-65535)
       service on port 0;     services:|  0: { to: 127.0.0.1:8080 };                    INVALID_PORT;     2;   3; a service cannot listen on port 0: '0' (valid: 1-65535
       service without to;    services:|  80: { proto: udp };                           INVALID_VALUE;    2;   7; service 80 has no 'to'
       bad proxy version;     services:|  80: { to: 127.0.0.1:8080, proxy: v3 };        INVALID_VALUE;    2;  36; unknown PROXY protocol version: 'v3' (valid: v1, v2, none)
