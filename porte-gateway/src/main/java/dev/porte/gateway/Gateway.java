@@ -9,6 +9,7 @@ import dev.porte.core.model.ServiceBinding;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -316,7 +317,8 @@ public final class Gateway implements AutoCloseable {
         continue;
       }
       UdpRelay relay = new UdpRelay(this, key.servicePort);
-      ChannelFuture udp = new Bootstrap().group(workers).channel(transport.datagram).handler(relay).bind(address);
+      ChannelFuture udp = new Bootstrap().group(workers).channel(transport.datagram)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, UdpRelay.WHOLE_DATAGRAMS).handler(relay).bind(address);
       udp.awaitUninterruptibly();
       if (udp.isSuccess()) {
         channels.add(udp.channel());

@@ -10,6 +10,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
@@ -37,6 +40,14 @@ import org.slf4j.LoggerFactory;
  */
 final class UdpRelay extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(UdpRelay.class);
+  /**
+   * Reads a whole datagram, up to the largest UDP payload (65,507 bytes over IPv4, 65,527 over
+   * IPv6). Netty reads a datagram into 2,048 bytes unless told otherwise and drops the rest without
+   * a word: a DNS answer with EDNS, a jumbo NetFlow export or a syslog line longer than that
+   * reached the backend, or the client, cut short. The buffer is the pool's and goes back to it as
+   * soon as the datagram is relayed.
+   */
+  static final RecvByteBufAllocator WHOLE_DATAGRAMS = new FixedRecvByteBufAllocator(65_536);
 
   private final Gateway gateway;
   private final int servicePort;
@@ -135,6 +146,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     Bootstrap bootstrap = new Bootstrap()
         .group(ctx.channel().eventLoop())
         .channel(gateway.transport().datagram)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, WHOLE_DATAGRAMS)
         .resolver(NoopAddressResolverGroup.INSTANCE)
         .handler(new ChannelInboundHandlerAdapter() {
           @Override

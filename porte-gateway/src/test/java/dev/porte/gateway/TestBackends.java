@@ -247,7 +247,7 @@ final class TestBackends {
     UdpEcho(InetAddress address) throws IOException {
       socket = new DatagramSocket(new InetSocketAddress(address, 0));
       thread = new Thread(() -> {
-        byte[] buf = new byte[2048];
+        byte[] buf = new byte[65_536]; // the largest datagram whole
         while (!socket.isClosed()) {
           DatagramPacket p = new DatagramPacket(buf, buf.length);
           try {
