@@ -4,6 +4,7 @@ import dev.porte.core.engine.ConnectionVerdict;
 import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.ServiceBinding;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +118,23 @@ final class Connection {
       b.close();
     }
     client.close();
+  }
+
+  /**
+   * {@code failed} went wrong, most often reset by its peer: it is closed, and the other side is
+   * reset once what is queued for it has been written (its close, from {@code failed}'s
+   * channelInactive, then sends an RST rather than a FIN). An abort is passed on as an abort, as
+   * between the two ends directly: an upload cut short by its client must not look complete to
+   * the backend, nor an answer cut short by its backend to the client. HAProxy passes a client's
+   * reset on to the server the same way.
+   */
+  void abort(Channel failed, CloseCause cause, String reason) {
+    closeReason(cause, reason);
+    Channel other = failed == client ? backend : client;
+    if (other != null && other.isOpen()) {
+      other.config().setOption(ChannelOption.SO_LINGER, 0);
+    }
+    failed.close();
   }
 
   String closeReason() {

@@ -275,6 +275,6 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("client connection {} failed", ctx.channel(), cause);
-    connection.close(CloseCause.CLIENT_ERROR, "client error: " + cause.getMessage());
+    connection.abort(ctx.channel(), CloseCause.CLIENT_ERROR, "client error: " + plain(cause));
   }
 }

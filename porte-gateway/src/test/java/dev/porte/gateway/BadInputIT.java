@@ -221,6 +221,41 @@ class BadInputIT {
     }
   }
 
+  /**
+   * A reset is passed on as a reset, after what came before it, as between the two ends directly:
+   * a backend that aborts mid-answer must not look to its client as if it had finished, nor a
+   * client that aborts mid-upload to the backend. Both were passed on as a plain FIN.
+   */
+  @Test
+  void aResetOnEitherSideIsPassedOnAsAResetAfterTheData() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Gateway gateway = Gateway.start(policy("inbound:\n  - allow: 7/tcp\nservices:\n  7: { to: 127.0.0.1:"
+            + backend.getLocalPort() + " }\n"), config().build())) {
+      backend.setSoTimeout(5000);
+      InetSocketAddress door = gateway.address(Protocol.TCP, 7);
+
+      try (Socket client = connectFrom(CIRCLE_LOCAL, door); Socket served = backend.accept()) {
+        client.setSoTimeout(5000);
+        served.getOutputStream().write("half an answer".getBytes());
+        assertThat(new String(client.getInputStream().readNBytes(14))).isEqualTo("half an answer");
+        served.setSoLinger(true, 0);
+        served.close(); // the backend aborts
+        assertThatThrownBy(() -> client.getInputStream().read()).as("the client sees the abort, not an end")
+            .isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+      }
+
+      try (Socket client = connectFrom(CIRCLE_LOCAL, door); Socket served = backend.accept()) {
+        served.setSoTimeout(5000);
+        client.getOutputStream().write("half an upload".getBytes());
+        assertThat(new String(served.getInputStream().readNBytes(14))).isEqualTo("half an upload");
+        client.setSoLinger(true, 0);
+        client.close(); // the client aborts
+        assertThatThrownBy(() -> served.getInputStream().read()).as("the backend sees the abort, not an end")
+            .isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+      }
+    }
+  }
+
   @Test
   void aClientThatSendsGarbageOnlyAffectsItself() throws IOException {
     try (TestBackends.Tcp echo = TestBackends.Tcp.echo();
