@@ -12,6 +12,7 @@ import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
 import dev.porte.gateway.GatewayMetrics;
 import dev.porte.gateway.PolicyReloader;
+import dev.porte.gateway.UnresolvedBackend;
 import dev.porte.gateway.Unserved;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -145,6 +146,7 @@ final class GatewayCommand implements Callable<Integer> {
   /** One line per service and protocol: where the gateway listens for it, or that it could not. */
   static void printListeners(PrintWriter out, Gateway gateway, String prefix) {
     List<Unserved> unserved = gateway.unserved();
+    List<UnresolvedBackend> unresolved = gateway.unresolvedBackends();
     for (ServiceBinding s : gateway.policy().services()) {
       for (Protocol p : s.protocols()) {
         InetSocketAddress at = gateway.address(p, s.port());
@@ -152,7 +154,9 @@ final class GatewayCommand implements Callable<Integer> {
         String idle = s.idle() == null ? "" : " (idle " + DurationText.format(s.idle()) + ")";
         String tcp = p == Protocol.TCP ? tcpSettings(s) : "";
         String state = at == null ? "NOT SERVED" + why(unserved, p, s.port())
-            : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort();
+            : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()
+                + (unresolved.contains(new UnresolvedBackend(p, s.port(), s.backend()))
+                    ? ", but the backend's name does not resolve: its clients are closed until it does" : "");
         out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + tcp + ": " + state);
       }
     }

@@ -54,7 +54,9 @@ class BackendLookupIT {
         "--listen", "127.0.0.1", "--port-offset", "20000", "--resolve-interval", "1s", "--connect-retries", "0"))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("porte gateway: serving"));
-    assertThat(Files.readString(log)).contains("backend backend.test:" + first.getLocalPort() + " of service 7004 does not resolve");
+    assertThat(Files.readString(log)).contains("backend backend.test:" + first.getLocalPort() + " of service 7004 does not resolve")
+        .contains("7004/tcp -> backend.test:" + first.getLocalPort() + ": listening on 127.0.0.1:27004, but the backend's "
+            + "name does not resolve: its clients are closed until it does");
     assertThat(greeting()).as("no address yet: the client is closed").isEmpty();
 
     Files.writeString(hosts, "127.0.0.2 backend.test\n");

@@ -475,17 +475,16 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * The backends whose host name does not resolve, one line each ({@code "5432/tcp: backend
-   * db.internal:5432 does not resolve"}), by port: their doors are listened on, but each client is
-   * closed at once until the name resolves ({@link #lookUpBackendsAgain}).
+   * The services whose backend's host name does not resolve, by port: their doors are listened
+   * on, but each client is closed at once until the name resolves ({@link #lookUpBackendsAgain}).
    */
-  public List<String> unresolvedBackends() {
+  public List<UnresolvedBackend> unresolvedBackends() {
     PolicySnapshot now = snapshot;
-    List<String> out = new ArrayList<>();
+    List<UnresolvedBackend> out = new ArrayList<>();
     for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
       new TreeMap<>(now.services(p)).forEach((port, binding) -> {
         if (now.backend(binding).isUnresolved()) {
-          out.add(port + "/" + p + ": backend " + binding.backend() + " does not resolve");
+          out.add(new UnresolvedBackend(p, port, binding.backend()));
         }
       });
     }

@@ -13,6 +13,7 @@ import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.Rule;
 import dev.porte.core.model.ServiceBinding;
+import dev.porte.gateway.UnresolvedBackend;
 import dev.porte.gateway.Unserved;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +36,11 @@ final class Doors {
 
   private Doors() {}
 
-  /** The doors of {@code policy}; those in {@code unserved} say that no one answers at them. */
-  static List<Object> of(Policy policy, List<Unserved> unserved) {
+  /**
+   * The doors of {@code policy}; those in {@code unserved}, and those whose backend is in {@code
+   * unresolved}, say that no one answers at them.
+   */
+  static List<Object> of(Policy policy, List<Unserved> unserved, List<UnresolvedBackend> unresolved) {
     Map<String, Door> doors = new TreeMap<>();
     for (ServiceBinding service : policy.services()) {
       for (Protocol protocol : service.protocols()) {
@@ -54,6 +58,12 @@ final class Doors {
       Door door = doors.get(key(u.protocol(), u.servicePort()));
       if (door != null) {
         door.notServed.add(u.address() + ": " + u.reason());
+      }
+    }
+    for (UnresolvedBackend u : unresolved) {
+      Door door = doors.get(key(u.protocol(), u.servicePort()));
+      if (door != null) {
+        door.notServed.add("backend " + u.backend() + " does not resolve: each client is closed until it does");
       }
     }
     for (Rule rule : policy.rules(Direction.INBOUND)) {

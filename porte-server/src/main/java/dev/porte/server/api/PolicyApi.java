@@ -48,7 +48,7 @@ final class PolicyApi {
   private void current(Context ctx) {
     PolicyInForce.Snapshot now = backend.live().now();
     ctx.json(Views.current(now.applied(), now.policy(), Policies.linter().lint(now.policy()),
-        backend.serving().unserved()));
+        backend.serving().unserved(), backend.serving().unresolvedBackends()));
   }
 
   private void versions(Context ctx) {

@@ -19,6 +19,7 @@ import dev.porte.core.policy.PortSpecs;
 import dev.porte.core.registry.PortLookup;
 import dev.porte.core.registry.PortReport;
 import dev.porte.gateway.CloseCause;
+import dev.porte.gateway.UnresolvedBackend;
 import dev.porte.gateway.Unserved;
 import dev.porte.server.PolicyInForce;
 import dev.porte.server.connections.ConnectionEvent;
@@ -58,7 +59,7 @@ final class QueryApi {
     // held by another program ("unserved" says which, as the gateway's log does), or a backend's
     // name does not resolve, so that door closes every client.
     List<String> unserved = backend.serving().unserved().stream().map(Unserved::text).toList();
-    List<String> unresolved = backend.serving().unresolvedBackends();
+    List<String> unresolved = backend.serving().unresolvedBackends().stream().map(UnresolvedBackend::text).toList();
     json.put("status", unserved.isEmpty() && unresolved.isEmpty() ? "ok" : "degraded");
     json.put("time", backend.clock().instant().toString());
     json.put("policyVersion", backend.live().now().applied().version().id());

@@ -1,6 +1,7 @@
 package dev.porte.server.api;
 
 import dev.porte.gateway.GatewayLoad;
+import dev.porte.gateway.UnresolvedBackend;
 import dev.porte.gateway.Unserved;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  */
 public final class ServingStatus {
   /** Where the two answers come from; one field, so a reader never sees one gateway's half and another's. */
-  private record Source(Supplier<List<Unserved>> unserved, Supplier<List<String>> unresolved,
+  private record Source(Supplier<List<Unserved>> unserved, Supplier<List<UnresolvedBackend>> unresolved,
       Supplier<Optional<GatewayLoad>> load) {}
 
   private static final Source NO_GATEWAY = new Source(List::of, List::of, Optional::empty);
@@ -22,7 +23,7 @@ public final class ServingStatus {
   private volatile Source source = NO_GATEWAY;
 
   /** The running gateway reports here from now on. */
-  public void attach(Supplier<List<Unserved>> unserved, Supplier<List<String>> unresolved, Supplier<GatewayLoad> load) {
+  public void attach(Supplier<List<Unserved>> unserved, Supplier<List<UnresolvedBackend>> unresolved, Supplier<GatewayLoad> load) {
     source = new Source(unserved, unresolved, () -> Optional.of(load.get()));
   }
 
@@ -37,7 +38,7 @@ public final class ServingStatus {
   }
 
   /** The services whose backend's name does not resolve, one line each. */
-  public List<String> unresolvedBackends() {
+  public List<UnresolvedBackend> unresolvedBackends() {
     return source.unresolved().get();
   }
 

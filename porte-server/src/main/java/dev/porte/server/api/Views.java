@@ -6,6 +6,7 @@ import dev.porte.core.model.Policy;
 import dev.porte.core.model.Rule;
 import dev.porte.core.registry.IanaEntry;
 import dev.porte.core.registry.PortReport;
+import dev.porte.gateway.UnresolvedBackend;
 import dev.porte.gateway.Unserved;
 import dev.porte.server.connections.ConnectionEvent;
 import dev.porte.server.store.AppliedPolicy;
@@ -51,23 +52,23 @@ final class Views {
    * the gateway could not listen on.
    */
   static Map<String, Object> current(AppliedPolicy applied, Policy policy, List<LintWarning> warnings,
-      List<Unserved> unserved) {
+      List<Unserved> unserved, List<UnresolvedBackend> unresolved) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("version", applied.version().id());
     json.put("sha256", applied.version().sha256());
     json.put("text", applied.version().text());
     json.put("applied", applied(applied));
-    json.put("policy", policy(policy, unserved));
+    json.put("policy", policy(policy, unserved, unresolved));
     json.put("warnings", warnings(warnings));
     return json;
   }
 
   /** A policy that is not (or not yet) served: its doors as the policy draws them. */
   static Map<String, Object> policy(Policy policy) {
-    return policy(policy, List.of());
+    return policy(policy, List.of(), List.of());
   }
 
-  static Map<String, Object> policy(Policy policy, List<Unserved> unserved) {
+  static Map<String, Object> policy(Policy policy, List<Unserved> unserved, List<UnresolvedBackend> unresolved) {
     Map<String, Object> json = new LinkedHashMap<>();
     Map<String, Object> defaults = new LinkedHashMap<>();
     defaults.put("inbound", policy.defaultAction(Direction.INBOUND).toString());
@@ -76,7 +77,7 @@ final class Views {
     json.put("replies", policy.replies().toString());
     json.put("inbound", rules(policy.rules(Direction.INBOUND)));
     json.put("outbound", rules(policy.rules(Direction.OUTBOUND)));
-    json.put("doors", Doors.of(policy, unserved));
+    json.put("doors", Doors.of(policy, unserved, unresolved));
     return json;
   }
 

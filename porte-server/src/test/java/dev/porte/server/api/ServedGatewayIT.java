@@ -148,11 +148,14 @@ class ServedGatewayIT {
     assertThat(degraded.get("unresolvedBackends").get(0).asString())
         .isEqualTo("80/tcp: backend no-such-backend.invalid:8080 does not resolve");
     assertThat(web.fetch(80)).as("the door closes its clients").isEmpty();
+    assertThat(door(http.get("/api/policy").json(), 80).get("notServed").get(0).asString())
+        .isEqualTo("backend no-such-backend.invalid:8080 does not resolve: each client is closed until it does");
 
     apply(good, "the name fixed");
     JsonNode ok = http.get("/api/health").json();
     assertThat(ok.get("status").asString()).isEqualTo("ok");
     assertThat(ok.get("unresolvedBackends")).isEmpty();
+    assertThat(door(http.get("/api/policy").json(), 80).get("notServed")).isEmpty();
     assertThat(web.fetch(80)).contains(WebBehindGateway.PAGE);
   }
 
