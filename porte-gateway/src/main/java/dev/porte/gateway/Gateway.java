@@ -173,7 +173,9 @@ public final class Gateway implements AutoCloseable {
       throw new IllegalStateException("the gateway is closed; start a new one");
     }
     PolicySnapshot next = PolicySnapshot.of(policy, config.resolver());
+    PolicySnapshot before = snapshot;
     snapshot = next;
+    sayMovedBackends(before, next);
     reconcile();
     int kept = 0;
     int dropped = 0;
@@ -196,8 +198,29 @@ public final class Gateway implements AutoCloseable {
         l.channels.get(i).eventLoop().execute(() -> relay.rejudge(next));
       }
     }
-    LOG.info("policy reloaded from {}: {} services, {} connections carry on, {} closed",
-        policy.source(), policy.services().size(), kept, dropped);
+    LOG.info("policy reloaded from {}: {}, {}, {} {} on, {} closed", policy.source(),
+        count(policy.rules().size(), "rule"), count(policy.services().size(), "service"), count(kept, "connection"),
+        kept == 1 ? "carries" : "carry", dropped);
+  }
+
+  /** {@code "1 rule"}, {@code "3 rules"}. */
+  private static String count(int n, String thing) {
+    return n + " " + thing + (n == 1 ? "" : "s");
+  }
+
+  /**
+   * Says which services a reload sends elsewhere; those it adds or removes are said by their
+   * listeners. Connections open before carry on to the backend they have.
+   */
+  private static void sayMovedBackends(PolicySnapshot before, PolicySnapshot after) {
+    for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
+      new TreeMap<>(after.services(p)).forEach((port, now) -> {
+        ServiceBinding was = before.services(p).get(port);
+        if (was != null && !was.backend().equals(now.backend())) {
+          LOG.info("{}/{} now goes to {} (was {}); open connections keep theirs", port, p, now.backend(), was.backend());
+        }
+      });
+    }
   }
 
   private void reconcile() {

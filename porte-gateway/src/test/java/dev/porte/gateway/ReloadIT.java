@@ -115,6 +115,32 @@ class ReloadIT {
     }
   }
 
+  /** A reload that sends a service elsewhere says so; an open connection keeps its backend. */
+  @Test
+  void aReloadThatMovesABackendSaysSoAndOpenConnectionsKeepTheirs() throws Exception {
+    try (LogLines lines = new LogLines(Gateway.class);
+        TestBackends.Tcp first = TestBackends.Tcp.banner("first\n");
+        TestBackends.Tcp second = TestBackends.Tcp.banner("second\n");
+        Gateway gateway = Gateway.start(policy(policyFor(first.port(), "198.51.100.0/24", "")), config().build())) {
+      InetSocketAddress at = gateway.address(Protocol.TCP, 7);
+      try (Socket held = connectFrom(CIRCLE_LOCAL, at)) {
+        held.setSoTimeout(5000);
+        assertThat(new String(held.getInputStream().readNBytes(6))).isEqualTo("first\n");
+        gateway.reload(policy(policyFor(second.port(), "198.51.100.0/24", "")));
+        assertThat(lines.messages()).contains("7/tcp now goes to 127.0.0.1:" + second.port() + " (was 127.0.0.1:"
+            + first.port() + "); open connections keep theirs");
+        assertThat(lines.messages()).anySatisfy(line -> assertThat(line).contains(": 1 rule, 1 service, 1 connection "
+            + "carries on, 0 closed"));
+        try (Socket fresh = connectFrom(CIRCLE_LOCAL, at)) {
+          fresh.setSoTimeout(5000);
+          assertThat(new String(fresh.getInputStream().readNBytes(7))).isEqualTo("second\n");
+        }
+        held.getOutputStream().write("still here".getBytes());
+        await().atMost(Duration.ofSeconds(3)).until(() -> first.received.get() >= 10);
+      }
+    }
+  }
+
   @Test
   void anInvalidPolicyFileIsRejectedAndTheRunningOneStays(@TempDir Path dir) throws IOException {
     try (LogLines lines = new LogLines(PolicyReloader.class); TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
