@@ -11,7 +11,9 @@ public final class Main {
 
   public static void main(String[] args) {
     shortDnsCache();
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    Logs.flush();
+    System.exit(code);
   }
 
   /**

@@ -58,6 +58,8 @@ final class ShutdownSignal implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      // An exit that did not come through Main (the JVM's own stop): the close's lines still go out.
+      Logs.flush();
     }, name);
     Runtime.getRuntime().addShutdownHook(hook);
     for (String signal : STOP_SIGNALS) {
