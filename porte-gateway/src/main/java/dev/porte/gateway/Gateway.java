@@ -60,6 +60,9 @@ public final class Gateway implements AutoCloseable {
   /** Accepts for the I/O threads where they cannot accept for themselves (NIO); null on io_uring and epoll. */
   private final @Nullable EventLoopGroup boss;
   private final EventLoopGroup workers;
+  /** UDP's transport ({@link Transport#forDatagrams}) and, when it is not TCP's, its own threads, made with the first UDP listener. */
+  private final Transport udpTransport = transport.forDatagrams();
+  private @Nullable EventLoopGroup udpWorkers;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final ServiceCaps serviceCaps = new ServiceCaps();
   private final ConnectionTracker tracker;
@@ -340,8 +343,9 @@ public final class Gateway implements AutoCloseable {
         continue;
       }
       UdpRelay relay = new UdpRelay(this, key.servicePort);
-      ChannelFuture udp = new Bootstrap().group(workers).channel(transport.datagram)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, UdpRelay.WHOLE_DATAGRAMS).handler(relay).bind(address);
+      ChannelFuture udp = new Bootstrap().group(udpGroup()).channel(udpTransport.datagram)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, UdpRelay.WHOLE_DATAGRAMS)
+          .option(ChannelOption.SO_RCVBUF, UdpRelay.LISTENER_RECEIVE_BUFFER).handler(relay).bind(address);
       udp.awaitUninterruptibly();
       if (udp.isSuccess()) {
         channels.add(udp.channel());
@@ -435,6 +439,23 @@ public final class Gateway implements AutoCloseable {
 
   Transport transport() {
     return transport;
+  }
+
+  Transport udpTransport() {
+    return udpTransport;
+  }
+
+  /** The threads of the UDP listeners and their sessions; called under the gateway's lock. */
+  private EventLoopGroup udpGroup() {
+    if (udpTransport == transport) {
+      return workers;
+    }
+    if (udpWorkers == null) {
+      udpWorkers = udpTransport.newGroup(Math.min(config.ioThreads(), 4));
+      LOG.info("UDP is served on the {} transport (a {} UDP session costs about 50 times the memory)",
+          udpTransport.name, transport.name);
+    }
+    return udpWorkers;
   }
 
   /** Gates the warnings about backends that cannot be reached, per backend. */
@@ -646,6 +667,9 @@ public final class Gateway implements AutoCloseable {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    if (udpWorkers != null) {
+      udpWorkers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
     LOG.info("gateway stopped");
   }
 
