@@ -41,8 +41,8 @@ class BackendLookupIT {
 
   @Test
   void aBackendNameThatAppearsAndThenMovesIsFollowedWithoutAReload() throws Exception {
-    ServerSocket first = greeter(new InetSocketAddress("127.0.0.2", 0), "first");
-    greeter(new InetSocketAddress("127.0.0.3", first.getLocalPort()), "second");
+    ServerSocket first = greeter(new InetSocketAddress("127.0.0.20", 0), "first");
+    greeter(new InetSocketAddress("127.0.0.30", first.getLocalPort()), "second");
     Path hosts = dir.resolve("hosts");
     Files.writeString(hosts, "# nothing yet\n");
     Path file = dir.resolve("porte.yaml");
@@ -59,14 +59,14 @@ class BackendLookupIT {
             + "name does not resolve: its clients are closed until it does");
     assertThat(greeting()).as("no address yet: the client is closed").isEmpty();
 
-    Files.writeString(hosts, "127.0.0.2 backend.test\n");
+    Files.writeString(hosts, "127.0.0.20 backend.test\n");
     await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(250)).until(() -> greeting().equals("first"));
 
-    Files.writeString(hosts, "127.0.0.3 backend.test\n");
+    Files.writeString(hosts, "127.0.0.30 backend.test\n");
     await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(250)).until(() -> greeting().equals("second"));
     assertThat(Files.readString(log))
-        .contains("backend backend.test:" + first.getLocalPort() + " of service 7004 resolves now, to 127.0.0.2")
-        .contains("now resolves to 127.0.0.3 (was 127.0.0.2): new connections go there")
+        .contains("backend backend.test:" + first.getLocalPort() + " of service 7004 resolves now, to 127.0.0.20")
+        .contains("now resolves to 127.0.0.30 (was 127.0.0.20): new connections go there")
         .doesNotContain("reloaded");
   }
 
