@@ -7,6 +7,7 @@ import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.policy.Policies;
+import dev.porte.gateway.AddressText;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
 import java.io.IOException;
@@ -215,6 +216,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static String text(InetSocketAddress address) {
-    return address.getAddress().getHostAddress() + ":" + address.getPort();
+    return AddressText.of(address);
   }
 }

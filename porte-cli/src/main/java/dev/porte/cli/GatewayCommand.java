@@ -8,6 +8,7 @@ import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ProxyHeader;
 import dev.porte.core.model.ServiceBinding;
 import dev.porte.core.policy.Policies;
+import dev.porte.gateway.AddressText;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
 import dev.porte.gateway.GatewayMetrics;
@@ -154,7 +155,7 @@ final class GatewayCommand implements Callable<Integer> {
         String idle = s.idle() == null ? "" : " (idle " + DurationText.format(s.idle()) + ")";
         String tcp = p == Protocol.TCP ? tcpSettings(s) : "";
         String state = at == null ? "NOT SERVED" + why(unserved, p, s.port())
-            : "listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()
+            : "listening on " + AddressText.of(at)
                 + (unresolved.contains(new UnresolvedBackend(p, s.port(), s.backend()))
                     ? ", but the backend's name does not resolve: its clients are closed until it does" : "");
         out.println(prefix + s.port() + "/" + p + " -> " + s.backend() + header + idle + tcp + ": " + state);

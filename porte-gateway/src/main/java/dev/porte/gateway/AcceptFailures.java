@@ -31,7 +31,7 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (warnings.pass()) {
       String message = String.valueOf(cause.getMessage());
-      LOG.warn("cannot accept new connections on {}: {}{}; trying again in {} ms", ConnectionLog.text(ctx.channel().localAddress()),
+      LOG.warn("cannot accept new connections on {}: {}{}; trying again in {} ms", AddressText.of(ctx.channel().localAddress()),
           message, FileDescriptors.remedyFor(message), PAUSE_MILLIS);
     }
     if (ctx.channel().config().isAutoRead()) {

@@ -2,7 +2,6 @@ package dev.porte.gateway;
 
 import dev.porte.core.engine.ConnectionVerdict;
 import dev.porte.core.model.IpAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -29,7 +28,7 @@ final class ConnectionLog {
     LOG.info(
         "decision time={} client={}{} port={} verdict={} data={} rule=\"{}\"",
         Instant.now(),
-        text(client),
+        AddressText.of(client),
         judged.equals(source) ? "" : " judged_as=" + judged,
         verdict.flow().portText(),
         verdict.open().action(),
@@ -38,7 +37,7 @@ final class ConnectionLog {
   }
 
   static void limited(SocketAddress client, String port, String which, int limit) {
-    LOG.warn("limit time={} client={} port={} verdict=reject reason=\"{} of {} reached\"", Instant.now(), text(client), port, which, limit);
+    LOG.warn("limit time={} client={} port={} verdict=reject reason=\"{} of {} reached\"", Instant.now(), AddressText.of(client), port, which, limit);
   }
 
   /** The close line of an admitted TCP connection; nothing is built when it would not be logged. */
@@ -56,16 +55,8 @@ final class ConnectionLog {
     }
     LOG.info(
         "close time={} client={} port={} rule=\"{}\" bytes_in={} bytes_out={} duration_ms={} cause={} reason=\"{}\"",
-        Instant.now(), text(client), port, rule, in, out, millis, cause.label(), reason);
+        Instant.now(), AddressText.of(client), port, rule, in, out, millis, cause.label(), reason);
   }
 
-  /** {@code 127.0.0.1:80} or {@code [::1]:80}: the address alone, never a host name. */
-  static String text(SocketAddress address) {
-    if (address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress() != null) {
-      InetSocketAddress inet = (InetSocketAddress) address;
-      String host = inet.getAddress().getHostAddress();
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-    }
-    return String.valueOf(address);
-  }
+
 }

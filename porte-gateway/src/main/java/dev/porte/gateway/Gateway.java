@@ -288,7 +288,7 @@ public final class Gateway implements AutoCloseable {
     boolean hasPort = kind != Unserved.Kind.NO_PORT;
     Map<SocketAddress, Unserved> failed = new LinkedHashMap<>();
     for (SocketAddress address : addresses(hasPort ? standInPort(key.servicePort) : 0)) {
-      String at = ConnectionLog.text(address);
+      String at = AddressText.of(address);
       failed.put(address, new Unserved(key.protocol, key.servicePort, hasPort ? at : at.substring(0, at.lastIndexOf(':')),
           why, kind));
     }
@@ -359,13 +359,13 @@ public final class Gateway implements AutoCloseable {
   }
 
   private static void listening(Channel channel, Key key, ServiceBinding service) {
-    LOG.info("listening on {} for {}/{} -> {}", ConnectionLog.text(channel.localAddress()), key.servicePort,
+    LOG.info("listening on {} for {}/{} -> {}", AddressText.of(channel.localAddress()), key.servicePort,
         key.protocol, service.backend());
   }
 
   /** Logs a bind that failed; returns what {@link #unserved} reports of it. */
   private static Unserved cannotListen(SocketAddress address, Key key, @Nullable Throwable cause) {
-    String at = ConnectionLog.text(address);
+    String at = AddressText.of(address);
     String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
     LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", at, key.servicePort,
         key.protocol, reason);

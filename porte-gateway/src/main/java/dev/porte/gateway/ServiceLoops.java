@@ -100,7 +100,7 @@ final class ServiceLoops {
 
   private static String why(Protocol protocol, List<ServiceBinding> path, InetSocketAddress backend) {
     ServiceBinding start = path.get(0);
-    String to = ConnectionLog.text(backend);
+    String to = AddressText.of(backend);
     String storm = (protocol == Protocol.UDP ? "every datagram would be relayed to the gateway again"
         : "every connection would dial the gateway again") + ", without end (point 'to:' at the service itself)";
     if (path.size() == 1) {

@@ -163,7 +163,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     if (limitWarnings.pass()) {
       String which = refusal == ConnectionTracker.Refusal.GLOBAL ? "the UDP session limit" : "the per-source UDP session limit";
       LOG.warn("udp {}/udp: a datagram from {} opens no session: {} ({}) is reached; such datagrams are dropped "
-          + "and counted as limited", servicePort, ConnectionLog.text(sender), which, gateway.udpTracker().limit(refusal));
+          + "and counted as limited", servicePort, AddressText.of(sender), which, gateway.udpTracker().limit(refusal));
     } else {
       LOG.debug("udp {}/udp: datagram from {} dropped: session limit", servicePort, sender);
     }
