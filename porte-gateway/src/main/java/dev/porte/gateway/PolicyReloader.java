@@ -33,6 +33,8 @@ public final class PolicyReloader implements AutoCloseable {
     return t;
   });
   private String lastSeen;
+  /** A change seen at the last check, put in force once the file has stayed so for one more check. */
+  private String changing;
 
   public PolicyReloader(Gateway gateway, Path file) {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
@@ -43,8 +45,14 @@ public final class PolicyReloader implements AutoCloseable {
   /** Reads the file and puts it in force; false (and a log line) when it does not validate. */
   public synchronized boolean reloadNow() {
     lastSeen = stamp();
+    changing = null;
     Policy policy;
     try {
+      if (isEmpty(file)) {
+        LOG.error("policy {} rejected, the running policy stays in force: the file is empty (a policy that serves "
+            + "and allows nothing says so: 'inbound: []')", file);
+        return false;
+      }
       policy = Policies.parser().load(file);
     } catch (PorteException e) {
       LOG.error("policy {} rejected, the running policy stays in force: {}", file, e.getMessage());
@@ -54,16 +62,44 @@ public final class PolicyReloader implements AutoCloseable {
     return true;
   }
 
-  /** Checks the file's modification time and size every {@code period}, reloading on change. */
+  /**
+   * Whether the file holds nothing but blanks and comments: most likely a write caught half way
+   * (an editor that truncates before it writes) or a template gone wrong, and put in force it
+   * would stop every service at once. A file that cannot be read is the parser's to report.
+   */
+  private static boolean isEmpty(Path file) {
+    try {
+      return Files.readAllLines(file).stream().map(String::strip).allMatch(line -> line.isEmpty() || line.startsWith("#"));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Checks the file's modification time and size every {@code period}, reloading once a change
+   * has stayed for a period ({@link #reloadIfChanged}).
+   */
   public void watch(Duration period) {
     long millis = period.toMillis();
     watcher.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  private synchronized void reloadIfChanged() {
-    if (!stamp().equals(lastSeen)) {
+  /**
+   * Reloads once a change has settled: the file differs from what was last put in force and is
+   * the same as at the previous check. A file still being written (a slow copy, a paste into
+   * {@code cat > porte.yaml}) can be valid half way, its rules there and its services not yet,
+   * and put in force it would close every door until the next check; an edit saved at once
+   * (editors write a new file and rename it) waits one period more.
+   */
+  synchronized void reloadIfChanged() {
+    String now = stamp();
+    if (now.equals(lastSeen)) {
+      changing = null;
+    } else if (now.equals(changing)) {
       LOG.info("policy file {} changed: reloading", file);
       reloadNow();
+    } else {
+      changing = now;
     }
   }
 

@@ -115,6 +115,43 @@ class ReloadIT {
     }
   }
 
+  /**
+   * The watcher puts a change in force once it has settled: a file caught half written (here its
+   * rules without its services, valid YAML) is never loaded, which would have closed the door
+   * until the next check. An empty file, a write caught before its first byte, is refused.
+   */
+  @Test
+  void aFileHalfWrittenOrEmptyIsNotPutInForce(@TempDir Path dir) throws Exception {
+    try (LogLines lines = new LogLines(PolicyReloader.class); TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+      Path file = dir.resolve("porte.yaml");
+      String whole = policyFor(echo.port(), "198.51.100.0/24", "");
+      Files.writeString(file, whole);
+      try (Gateway gateway = Gateway.start(dev.porte.core.policy.Policies.parser().load(file), config().build());
+          PolicyReloader reloader = new PolicyReloader(gateway, file)) {
+        String half = whole.substring(0, whole.indexOf("services:")) + "# more to come\n";
+        Files.writeString(file, half);
+        reloader.reloadIfChanged();
+        assertThat(gateway.policy().services()).as("a change seen once waits").hasSize(1);
+        Files.writeString(file, whole.replace("198.51.100.0/24", "198.51.100.0/25"));
+        reloader.reloadIfChanged();
+        assertThat(gateway.policy().rules().get(0).remotesText()).as("still changing").contains("198.51.100.0/24");
+        reloader.reloadIfChanged();
+        assertThat(gateway.policy().rules().get(0).remotesText()).as("settled: in force").contains("198.51.100.0/25");
+        assertThat(gateway.policy().services()).hasSize(1);
+
+        Files.writeString(file, "\n# nothing yet\n");
+        assertThat(reloader.reloadNow()).as("an empty file, as SIGHUP would load it").isFalse();
+        assertThat(lines.messages()).anySatisfy(line -> assertThat(line).contains("rejected, the running policy stays in "
+            + "force: the file is empty"));
+        assertThat(gateway.policy().services()).hasSize(1);
+        try (Socket s = connectFrom(CIRCLE_LOCAL, gateway.address(Protocol.TCP, 7))) {
+          s.getOutputStream().write("still".getBytes());
+          assertThat(new String(s.getInputStream().readNBytes(5))).isEqualTo("still");
+        }
+      }
+    }
+  }
+
   /** A reload that sends a service elsewhere says so; an open connection keeps its backend. */
   @Test
   void aReloadThatMovesABackendSaysSoAndOpenConnectionsKeepTheirs() throws Exception {
