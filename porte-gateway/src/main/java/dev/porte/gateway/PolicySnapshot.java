@@ -79,10 +79,6 @@ final class PolicySnapshot {
     return new PolicySnapshot(policy, DecisionEngine.compile(policy), resolved, Set.of());
   }
 
-  static PolicySnapshot of(Policy policy) {
-    return of(policy, BackendResolver.SYSTEM);
-  }
-
   /**
    * This policy with the backends named by host name looked up again: a name that did not resolve
    * may now, and one that did may point elsewhere (a container restarted with a new address).

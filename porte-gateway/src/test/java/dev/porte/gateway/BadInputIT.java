@@ -206,7 +206,8 @@ class BadInputIT {
       client.setSoTimeout(10_000);
       client.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes());
       client.shutdownOutput();
-      Thread.sleep(300); // the FIN is in; the gateway is between dials
+      // The FIN is in before a dial has failed and been made again: the gateway is between dials.
+      await().atMost(Duration.ofSeconds(5)).until(() -> gateway.metrics().backendRetries() >= 1);
       try (ServerSocket backend = new ServerSocket()) {
         backend.setReuseAddress(true);
         backend.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

@@ -21,7 +21,7 @@ class ServiceLoopsTest {
 
   private static Map<Integer, String> loops(String services, IntUnaryOperator listenPort, List<String> bind,
       Protocol protocol) {
-    PolicySnapshot snapshot = PolicySnapshot.of(policy("services:\n" + services));
+    PolicySnapshot snapshot = PolicySnapshot.of(policy("services:\n" + services), BackendResolver.SYSTEM);
     return new ServiceLoops(listenPort, bind.stream().map(ServiceLoopsTest::address).toList(), HOST)
         .find(protocol, snapshot.services(protocol), snapshot::backend);
   }
