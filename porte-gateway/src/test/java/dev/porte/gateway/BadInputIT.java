@@ -236,25 +236,23 @@ class BadInputIT {
       InetSocketAddress door = gateway.address(Protocol.TCP, 7);
 
       try (Socket client = connectFrom(CIRCLE_LOCAL, door); Socket served = backend.accept()) {
-        client.setSoTimeout(5000);
-        served.getOutputStream().write("half an answer".getBytes());
-        assertThat(new String(client.getInputStream().readNBytes(14))).isEqualTo("half an answer");
-        served.setSoLinger(true, 0);
-        served.close(); // the backend aborts
-        assertThatThrownBy(() -> client.getInputStream().read()).as("the client sees the abort, not an end")
-            .isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+        abortMidway(served, client, "half an answer", "the client sees the abort, not an end");
       }
-
       try (Socket client = connectFrom(CIRCLE_LOCAL, door); Socket served = backend.accept()) {
-        served.setSoTimeout(5000);
-        client.getOutputStream().write("half an upload".getBytes());
-        assertThat(new String(served.getInputStream().readNBytes(14))).isEqualTo("half an upload");
-        client.setSoLinger(true, 0);
-        client.close(); // the client aborts
-        assertThatThrownBy(() -> served.getInputStream().read()).as("the backend sees the abort, not an end")
-            .isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+        abortMidway(client, served, "half an upload", "the backend sees the abort, not an end");
       }
     }
+  }
+
+  /** {@code aborting} sends {@code text}, which {@code other} receives, then resets: {@code other} must see the reset. */
+  private static void abortMidway(Socket aborting, Socket other, String text, String what) throws IOException {
+    other.setSoTimeout(5000);
+    aborting.getOutputStream().write(text.getBytes());
+    assertThat(new String(other.getInputStream().readNBytes(text.length()))).isEqualTo(text);
+    aborting.setSoLinger(true, 0);
+    aborting.close();
+    assertThatThrownBy(() -> other.getInputStream().read()).as(what)
+        .isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
   }
 
   @Test
