@@ -111,12 +111,14 @@ class UdpIT {
         Gateway gateway = Gateway.start(policy(policyFor(echo.port(), "")),
             config().maxConnectionsPerSource(sessions * 2).build())) {
       InetSocketAddress at = gateway.address(Protocol.UDP, 53);
-      try (DatagramSocket warm = client(CIRCLE_LOCAL)) {
-        assertThat(exchange(warm, at, "warm")).isEqualTo("warm");
-      }
-      long before = residentKilobytes();
+      // Every client socket stays open to the end: a closed one's port could go to the next
+      // client, which would then take over its session.
       List<DatagramSocket> clients = new java.util.ArrayList<>();
       try {
+        DatagramSocket warm = client(CIRCLE_LOCAL);
+        clients.add(warm);
+        assertThat(exchange(warm, at, "warm")).isEqualTo("warm");
+        long before = residentKilobytes();
         for (int i = 0; i < sessions; i++) {
           DatagramSocket c = client(CIRCLE_LOCAL);
           clients.add(c);
