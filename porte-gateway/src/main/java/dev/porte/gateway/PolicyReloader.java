@@ -6,7 +6,7 @@ import dev.porte.core.policy.Policies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -76,7 +76,7 @@ public final class PolicyReloader implements AutoCloseable {
   }
 
   /**
-   * Checks the file's modification time and size every {@code period}, reloading once a change
+   * Checks the file's identity, modification time and size every {@code period}, reloading once a change
    * has stayed for a period ({@link #reloadIfChanged}).
    */
   public void watch(Duration period) {
@@ -103,11 +103,17 @@ public final class PolicyReloader implements AutoCloseable {
     }
   }
 
-  /** Modification time and size: enough to notice an edit without reading the file each time. */
+  /**
+   * The file's identity (inode), modification time to the nanosecond and size, following links:
+   * enough to notice an edit without reading the file each time. The identity is what notices a
+   * file put in place whole by a rename or a link swap (Kubernetes mounts a ConfigMap as a link to
+   * a directory it replaces; {@code cp -p}, {@code rsync -a} and {@code tar x} keep the old time),
+   * which can leave time and size as they were.
+   */
   private String stamp() {
     try {
-      FileTime modified = Files.getLastModifiedTime(file);
-      return modified.toMillis() + ":" + Files.size(file);
+      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+      return now.fileKey() + ":" + now.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":" + now.size();
     } catch (IOException e) {
       return "missing";
     }

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,36 @@ class ReloadIT {
           s.getOutputStream().write("still".getBytes());
           assertThat(new String(s.getInputStream().readNBytes(5))).isEqualTo("still");
         }
+      }
+    }
+  }
+
+  /**
+   * Kubernetes mounts a ConfigMap as {@code porte.yaml -> ..data/porte.yaml} and updates it by
+   * pointing {@code ..data} at a new directory. A new version of the same size, written with the
+   * old one's time (as {@code cp -p} or {@code rsync -a} would), is still a new file, and put in
+   * force; time and size alone missed it.
+   */
+  @Test
+  void aFileSwappedInWholeIsPutInForceThoughTimeAndSizeAreUnchanged(@TempDir Path dir) throws Exception {
+    try (TestBackends.Tcp echo = TestBackends.Tcp.echo()) {
+      String first = policyFor(echo.port(), "198.51.100.0/24", "");
+      String second = first.replace("198.51.100.0/24", "198.51.100.0/25");
+      Path firstDir = Files.createDirectory(dir.resolve("..2026_11_25_01"));
+      Path secondDir = Files.createDirectory(dir.resolve("..2026_11_25_02"));
+      Files.writeString(firstDir.resolve("porte.yaml"), first);
+      Files.writeString(secondDir.resolve("porte.yaml"), second);
+      Files.setLastModifiedTime(secondDir.resolve("porte.yaml"), Files.getLastModifiedTime(firstDir.resolve("porte.yaml")));
+      Path data = Files.createSymbolicLink(dir.resolve("..data"), firstDir.getFileName());
+      Path file = Files.createSymbolicLink(dir.resolve("porte.yaml"), data.getFileName().resolve("porte.yaml"));
+      try (Gateway gateway = Gateway.start(dev.porte.core.policy.Policies.parser().load(file), config().build());
+          PolicyReloader reloader = new PolicyReloader(gateway, file)) {
+        Path swap = Files.createSymbolicLink(dir.resolve("..data_tmp"), secondDir.getFileName());
+        Files.move(swap, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readString(file)).isEqualTo(second);
+        reloader.reloadIfChanged();
+        reloader.reloadIfChanged();
+        assertThat(gateway.policy().rules().get(0).remotesText()).contains("198.51.100.0/25");
       }
     }
   }
