@@ -103,11 +103,7 @@ final class GatewayCommand implements Callable<Integer> {
         List<Unserved> failed = gateway.unserved();
         // A service on a loop or past 65535 says its remedy in its reason; the hint is for the binds that failed.
         List<Unserved> binds = failed.stream().filter(u -> u.kind() == Unserved.Kind.BIND_FAILED).toList();
-        boolean refused = binds.stream().allMatch(u -> u.reason().contains("Permission denied"));
-        String them = binds.size() == 1 ? "it" : "them";
-        String hint = binds.isEmpty() ? ""
-            : (refused ? " (run as root or grant CAP_NET_BIND_SERVICE, " : " (stop what holds " + them + ", ")
-                + "or move porte's ports with --port-offset or --listen)";
+        String hint = binds.isEmpty() ? "" : remedy(binds);
         throw new PorteException(ErrorCode.PORT_UNAVAILABLE, "cannot listen on any service port: "
             + failed.stream().map(Unserved::text).collect(Collectors.joining("; ")) + hint);
       }
@@ -124,6 +120,17 @@ final class GatewayCommand implements Callable<Integer> {
       out.println("porte gateway: stopping (" + summary(gateway.metrics()) + ")");
     }
     return 0;
+  }
+
+  /** What to do when none of {@code binds} succeeded, in parentheses after a space. */
+  private static String remedy(List<Unserved> binds) {
+    if (binds.stream().allMatch(u -> u.reason().contains(Gateway.NOT_OURS))) {
+      return " (--listen takes addresses this host has: see 'ip -brief address', or leave --listen out to listen on all)";
+    }
+    boolean refused = binds.stream().allMatch(u -> u.reason().contains("Permission denied"));
+    String them = binds.size() == 1 ? "it" : "them";
+    return (refused ? " (run as root or grant CAP_NET_BIND_SERVICE, " : " (stop what holds " + them + ", ")
+        + "or move porte's ports with --port-offset or --listen)";
   }
 
   /**

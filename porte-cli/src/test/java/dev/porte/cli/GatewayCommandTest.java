@@ -104,6 +104,20 @@ class GatewayCommandTest {
     }
   }
 
+  /** The system says "Cannot assign requested address" without saying which, nor that --listen named it. */
+  @Test
+  void anAddressToListenOnThatTheHostLacksIsNamed() throws IOException {
+    Path policy = dir.resolve("porte.yaml");
+    Files.writeString(policy, "inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:9 }\n");
+    // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): no host has it, so the bind fails here and goes nowhere.
+    Cli result = Cli.run("gateway", "--policy", policy.toString(), "--listen", "192.0.2.1", "--port-offset", "20000",
+        "--stop-after", "5");
+    assertThat(result.exit()).as(result.out()).isEqualTo(2);
+    assertThat(result.err()).contains("cannot listen on any service port: 80/tcp on 192.0.2.1:20080: Cannot assign "
+        + "requested address (192.0.2.1 is not an address of this host) (--listen takes addresses this host has: see "
+        + "'ip -brief address', or leave --listen out to listen on all)");
+  }
+
   @Test
   void aGatewayWhoseOnlyServiceDialsItselfDoesNotStart() throws IOException {
     int port;

@@ -363,10 +363,18 @@ public final class Gateway implements AutoCloseable {
         key.protocol, service.backend());
   }
 
+  /** What the system says when asked to listen on an address the host does not have (EADDRNOTAVAIL). */
+  public static final String NOT_OURS = "Cannot assign requested address";
+
   /** Logs a bind that failed; returns what {@link #unserved} reports of it. */
   private static Unserved cannotListen(SocketAddress address, Key key, @Nullable Throwable cause) {
     String at = AddressText.of(address);
     String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+    if (reason.contains(NOT_OURS) && address instanceof InetSocketAddress inet) {
+      // The system's words say nothing of which address: --listen named one this host lacks (a
+      // typo, or an interface not up yet).
+      reason += " (" + Addresses.of(inet.getAddress()) + " is not an address of this host)";
+    }
     LOG.error("cannot listen on {} for {}/{}: {}; the other services are still served", at, key.servicePort,
         key.protocol, reason);
     return new Unserved(key.protocol, key.servicePort, at, reason, Unserved.Kind.BIND_FAILED);
