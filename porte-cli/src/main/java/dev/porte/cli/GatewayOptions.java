@@ -7,6 +7,7 @@ import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.ServiceBinding;
 import dev.porte.gateway.Gateway;
 import dev.porte.gateway.GatewayConfig;
+import dev.porte.gateway.TcpKeepalive;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -50,6 +51,13 @@ final class GatewayOptions {
   @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "300s",
       description = "Close a connection idle this long (1s to 1d; 300 and 300s are the same, 5m too). Default: ${DEFAULT-VALUE}.")
   String idleTimeout;
+
+  @Option(names = "--tcp-keepalive", paramLabel = "DURATION", defaultValue = "60s",
+      description = "Probe a client's connection after this long without a byte either way, and close it when "
+          + "6 probes, at most 10s apart, go unanswered: a client that vanished (a laptop shut, a network cut) frees "
+          + "its connection and its backend's within two minutes instead of at the idle timeout (whole seconds, 1s to "
+          + "32767s; 0 or off: no probes). Default: ${DEFAULT-VALUE}.")
+  String tcpKeepalive;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
       description = "Give a backend this long to accept a connection before the client's is closed (1ms to 1d). "
@@ -131,6 +139,7 @@ final class GatewayOptions {
           .connectTimeout(DurationText.parse("--connect-timeout", connectTimeout, ServiceBinding.MIN_CONNECT_TIMEOUT,
               ServiceBinding.MAX_CONNECT_TIMEOUT))
           .connectRetries(between("--connect-retries", connectRetries, 0, GatewayConfig.MAX_CONNECT_RETRIES))
+          .tcpKeepalive(tcpKeepalive())
           .udpIdleTimeout(DurationText.parse("--udp-idle-timeout", udpIdleTimeout, ServiceBinding.MIN_IDLE,
               ServiceBinding.MAX_IDLE))
           .resolveInterval(DurationText.parse("--resolve-interval", resolveInterval,
@@ -207,5 +216,18 @@ final class GatewayOptions {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
+  }
+
+  /** {@code --tcp-keepalive}: off at 0 or "off", else a whole number of seconds the kernel takes. */
+  private TcpKeepalive tcpKeepalive() {
+    if (tcpKeepalive.strip().equalsIgnoreCase("off")) {
+      return TcpKeepalive.OFF;
+    }
+    Duration idle = DurationText.parse("--tcp-keepalive", tcpKeepalive, Duration.ZERO, TcpKeepalive.MAX_IDLE);
+    if (idle.toMillis() % 1000 != 0) {
+      throw new PorteException(ErrorCode.USAGE, "--tcp-keepalive " + tcpKeepalive.strip() + " is not whole seconds "
+          + "(the kernel counts keepalive in seconds; valid: 0 or off, 1s to " + TcpKeepalive.MAX_IDLE.toSeconds() + "s)");
+    }
+    return new TcpKeepalive(idle);
   }
 }

@@ -333,7 +333,7 @@ public final class Gateway implements AutoCloseable {
         // The admission handler is the whole pipeline of a new connection (it is sharable), so no
         // initializer has to add it and remove itself per connection.
         TcpAcceptors.Bound bound = TcpAcceptors.bind(transport, boss == null ? workers : boss, workers, address,
-            new AdmissionHandler(this, key.servicePort), acceptFailures);
+            new AdmissionHandler(this, key.servicePort), acceptFailures, config.tcpKeepalive());
         if (bound.ok()) {
           channels.addAll(bound.channels());
           listening(bound.channels().get(0), key, service);

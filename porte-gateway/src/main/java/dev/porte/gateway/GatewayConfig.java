@@ -49,6 +49,7 @@ public final class GatewayConfig {
   private final Duration connectTimeout;
   private final int connectRetries;
   private final Duration idleTimeout;
+  private final TcpKeepalive tcpKeepalive;
   private final Duration udpIdleTimeout;
   private final Duration resolveInterval;
   private final BackendResolver resolver;
@@ -70,6 +71,7 @@ public final class GatewayConfig {
     this.connectTimeout = b.connectTimeout;
     this.connectRetries = b.connectRetries;
     this.idleTimeout = b.idleTimeout;
+    this.tcpKeepalive = b.tcpKeepalive;
     this.udpIdleTimeout = b.udpIdleTimeout;
     this.resolveInterval = b.resolveInterval;
     this.resolver = b.resolver;
@@ -133,6 +135,11 @@ public final class GatewayConfig {
 
   public Duration idleTimeout() {
     return idleTimeout;
+  }
+
+  /** Keepalive probes on the clients' connections ({@code --tcp-keepalive}). */
+  public TcpKeepalive tcpKeepalive() {
+    return tcpKeepalive;
   }
 
   public Duration udpIdleTimeout() {
@@ -218,6 +225,7 @@ public final class GatewayConfig {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private int connectRetries = 3;
     private Duration idleTimeout = Duration.ofMinutes(5);
+    private TcpKeepalive tcpKeepalive = TcpKeepalive.DEFAULT;
     private Duration udpIdleTimeout = Duration.ofSeconds(60);
     private Duration resolveInterval = Duration.ofSeconds(30);
     private BackendResolver resolver = BackendResolver.SYSTEM;
@@ -278,6 +286,11 @@ public final class GatewayConfig {
 
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = positive("idle timeout", value);
+      return this;
+    }
+
+    public Builder tcpKeepalive(TcpKeepalive value) {
+      this.tcpKeepalive = Objects.requireNonNull(value, "tcpKeepalive");
       return this;
     }
 

@@ -275,6 +275,15 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("client connection {} failed", ctx.channel(), cause);
-    connection.abort(ctx.channel(), CloseCause.CLIENT_ERROR, "client error: " + plain(cause));
+    String why = plain(cause);
+    connection.abort(ctx.channel(), CloseCause.CLIENT_ERROR, why.equals(TIMED_OUT)
+        ? "client stopped answering (" + TIMED_OUT + ": keepalive probes or data unacknowledged)"
+        : "client error: " + why);
   }
+
+  /**
+   * ETIMEDOUT on an established connection: the peer acknowledged neither the keepalive probes
+   * nor the data sent to it, so it is gone (a network cut, a machine off), not in error.
+   */
+  private static final String TIMED_OUT = "Connection timed out";
 }

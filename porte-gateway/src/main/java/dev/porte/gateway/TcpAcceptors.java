@@ -62,9 +62,11 @@ final class TcpAcceptors {
    * failed accept goes to {@code acceptFailures}.
    */
   static Bound bind(Transport transport, EventLoopGroup acceptGroup, EventLoopGroup ioGroup, SocketAddress address,
-      ChannelHandler childHandler, ChannelHandler acceptFailures) {
+      ChannelHandler childHandler, ChannelHandler acceptFailures, TcpKeepalive keepalive) {
     if (!transport.sharesPorts()) {
-      ChannelFuture f = bootstrap(transport, acceptGroup, ioGroup, childHandler, acceptFailures, false).bind(address).awaitUninterruptibly();
+      ServerBootstrap b = bootstrap(transport, acceptGroup, ioGroup, childHandler, acceptFailures, false);
+      keepalive.applyTo(b, false);
+      ChannelFuture f = b.bind(address).awaitUninterruptibly();
       return f.isSuccess() ? new Bound(List.of(f.channel()), null) : new Bound(List.of(), f.cause());
     }
     IOException taken = heldByAnother(address);
@@ -75,7 +77,9 @@ final class TcpAcceptors {
     SocketAddress next = address;
     for (EventExecutor executor : ioGroup) {
       EventLoop loop = (EventLoop) executor;
-      ChannelFuture f = bootstrap(transport, loop, loop, childHandler, acceptFailures, true).bind(next).awaitUninterruptibly();
+      ServerBootstrap b = bootstrap(transport, loop, loop, childHandler, acceptFailures, true);
+      keepalive.applyTo(b, true);
+      ChannelFuture f = b.bind(next).awaitUninterruptibly();
       if (!f.isSuccess()) {
         bound.forEach(ch -> ch.close().awaitUninterruptibly());
         return new Bound(List.of(), f.cause());

@@ -1,0 +1,131 @@
+package dev.porte.cli;
+
+import static dev.porte.cli.ApplyIT.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.porte.cli.ApplyIT.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client that vanishes without a word (its network gone: no FIN, no reset) is noticed by the
+ * gateway's TCP keepalive and its connection closed, the backend's too, instead of being held until
+ * the idle timeout. That needs a peer that stops answering, which loopback cannot give: the test
+ * builds two network namespaces of its own joined by a veth pair, runs {@code porte gateway} and an
+ * ncat backend in one and an ncat client in the other, then takes the client's link down. Nothing
+ * of this machine's own network changes. Needs root, ip and ncat; skipped without them, except in
+ * CI (CI=true), where that is a failure.
+ */
+final class KeepaliveIT {
+  private static final String GATEWAY_ADDRESS = "10.233.0.1";
+  private static final String CLIENT_ADDRESS = "10.233.0.2";
+
+  @TempDir Path dir;
+  private String gatewayNs;
+  private String clientNs;
+  private final List<Process> processes = new ArrayList<>();
+
+  @BeforeEach
+  void up() throws Exception {
+    boolean root = exec(List.of("id", "-u"), Map.of()).out().trim().equals("0");
+    boolean tools = exec(List.of("sh", "-c", "command -v ip && command -v ncat"), Map.of()).exit() == 0;
+    if (!root || !tools) {
+      String why = !root ? "not root (id -u != 0)" : "ip or ncat is not installed";
+      if ("true".equals(System.getenv("CI"))) {
+        fail("CI=true but " + why + ": the keepalive test must run in CI");
+      }
+      assumeTrue(false, "skipped: " + why + " (set CI=true to make this a failure)");
+    }
+    String id = ProcessHandle.current().pid() % 10000 + "-" + System.nanoTime() % 1000;
+    gatewayNs = "porte-ka-gw-" + id;
+    clientNs = "porte-ka-cl-" + id;
+    ip("netns", "add", gatewayNs);
+    ip("netns", "add", clientNs);
+    // Both ends are created inside the namespaces: the machine's own namespace never sees them.
+    ip("-n", gatewayNs, "link", "add", "kagw", "type", "veth", "peer", "name", "kacl", "netns", clientNs);
+    ip("-n", gatewayNs, "addr", "add", GATEWAY_ADDRESS + "/24", "dev", "kagw");
+    ip("-n", clientNs, "addr", "add", CLIENT_ADDRESS + "/24", "dev", "kacl");
+    for (String ns : List.of(gatewayNs, clientNs)) {
+      ip("-n", ns, "link", "set", "lo", "up");
+    }
+    ip("-n", gatewayNs, "link", "set", "kagw", "up");
+    ip("-n", clientNs, "link", "set", "kacl", "up");
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    for (Process p : processes) {
+      Processes.stop(p);
+    }
+    for (String ns : new String[] {gatewayNs, clientNs}) {
+      if (ns != null) {
+        exec(List.of("ip", "netns", "del", ns), Map.of());
+      }
+    }
+  }
+
+  @Test
+  void aClientThatVanishesIsClosedWithinTheKeepaliveWindowAndItsBackendToo() throws Exception {
+    start(dir.resolve("backend.log"), "ip", "netns", "exec", gatewayNs, "ncat", "-lk", "127.0.0.1", "18101");
+    Path policy = dir.resolve("porte.yaml");
+    Files.writeString(policy, "inbound:\n  - allow: 18100/tcp\nservices:\n  18100: { to: 127.0.0.1:18101 }\n");
+    Path log = dir.resolve("gateway.log");
+    start(log, "ip", "netns", "exec", gatewayNs, javaBinary(), "-jar", Path.of("target/porte.jar").toAbsolutePath().toString(),
+        "gateway", "--policy", policy.toString(), "--listen", GATEWAY_ADDRESS, "--tcp-keepalive", "1s");
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("porte gateway: serving"));
+
+    Process client = start(dir.resolve("client.log"), "ip", "netns", "exec", clientNs, "ncat", GATEWAY_ADDRESS, "18100");
+    client.getOutputStream().write("hello\n".getBytes());
+    client.getOutputStream().flush();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(dir.resolve("backend.log")).contains("hello"));
+    assertThat(backendConnections()).as("the backend holds the client's connection").isNotEmpty();
+
+    // The client's network goes away: from here on, nothing it could say reaches the gateway.
+    ip("-n", clientNs, "link", "set", "kacl", "down");
+    long cut = System.nanoTime();
+    // 1s of silence, then 6 probes 1s apart: closed after about 7s, where the idle timeout is 300s.
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        .until(() -> Files.readString(log).contains("close "));
+    Duration took = Duration.ofNanos(System.nanoTime() - cut);
+    assertThat(took).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(20));
+    assertThat(Files.readString(log)).containsPattern("close .*client=" + CLIENT_ADDRESS.replace(".", "\\.")
+        + ".*cause=client_error reason=\"client stopped answering \\(Connection timed out: keepalive probes or data "
+        + "unacknowledged\\)\"");
+    await().atMost(Duration.ofSeconds(5)).until(() -> backendConnections().isEmpty());
+  }
+
+  /** The backend's established connections, as ss lists them in the gateway's namespace. */
+  private String backendConnections() throws Exception {
+    Run run = exec(List.of("ip", "netns", "exec", gatewayNs, "ss", "-tnH", "state", "established", "( sport = :18101 )"),
+        Map.of());
+    return run.out().strip();
+  }
+
+  private Process start(Path output, String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    processes.add(p);
+    return p;
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void ip(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("ip"));
+    command.addAll(List.of(args));
+    Run run = exec(command, Map.of());
+    assertThat(run.exit()).as(String.join(" ", command) + ": " + run.err()).isZero();
+  }
+}

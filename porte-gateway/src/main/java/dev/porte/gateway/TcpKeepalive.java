@@ -1,0 +1,83 @@
+package dev.porte.gateway;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import java.time.Duration;
+import jdk.net.ExtendedSocketOptions;
+
+/**
+ * TCP keepalive on the clients' connections, as HAProxy's {@code option clitcpka}: once a
+ * connection has been silent for {@link #idle}, the kernel sends an empty probe, and a client that
+ * answers none of {@link #PROBES} probes is gone (a laptop shut, a network cut, a NAT that forgot
+ * it), so its connection fails and is closed with both its sockets. Without it such a connection
+ * holds two descriptors and its backend's session until the idle timeout, which a service may set
+ * to hours ({@code idle: 8h} for SSH). The probes also keep a NAT's mapping of a quiet session alive.
+ *
+ * <p>On io_uring and epoll the options are set once on each listening socket, and Linux gives them
+ * to every connection it accepts: no system call per connection. NIO cannot set them on a
+ * listening socket, so there each accepted socket gets them.
+ *
+ * @param idle silence before the first probe; zero turns keepalive off
+ */
+public record TcpKeepalive(Duration idle) {
+  /** Unanswered probes after which a client is taken for gone (the kernel's default is 9). */
+  public static final int PROBES = 6;
+  /** The longest wait between probes: a client gone is noticed within a minute of the first. */
+  public static final Duration MAX_INTERVAL = Duration.ofSeconds(10);
+  /** The longest silence the kernel takes before the first probe ({@code TCP_KEEPIDLE}, 32767 s). */
+  public static final Duration MAX_IDLE = Duration.ofSeconds(32_767);
+  /** The default: the first probe after a minute of silence, a client gone noticed within two. */
+  public static final TcpKeepalive DEFAULT = new TcpKeepalive(Duration.ofMinutes(1));
+  public static final TcpKeepalive OFF = new TcpKeepalive(Duration.ZERO);
+
+  // Linux's numbers (socket.h, tcp.h): Netty's unix options take them raw.
+  private static final int SOL_SOCKET = 1;
+  private static final int SO_KEEPALIVE = 9;
+  private static final int IPPROTO_TCP = 6;
+  private static final int TCP_KEEPIDLE = 4;
+  private static final int TCP_KEEPINTVL = 5;
+  private static final int TCP_KEEPCNT = 6;
+
+  public TcpKeepalive {
+    if (idle.isNegative() || idle.compareTo(MAX_IDLE) > 0 || idle.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException("TCP keepalive must be 0 (off) or whole seconds from 1s to "
+          + MAX_IDLE.toSeconds() + "s: " + idle);
+    }
+  }
+
+  public boolean on() {
+    return !idle.isZero();
+  }
+
+  /** The wait between probes: the idle time, but at most {@link #MAX_INTERVAL}. */
+  public Duration interval() {
+    return idle.compareTo(MAX_INTERVAL) < 0 ? idle : MAX_INTERVAL;
+  }
+
+  /** How long after its last sign of life a client that vanished is closed, at the latest. */
+  public Duration noticedWithin() {
+    return idle.plus(interval().multipliedBy(PROBES));
+  }
+
+  /** Sets the options on {@code bootstrap}'s listening sockets ({@code native}) or on each accepted one. */
+  void applyTo(ServerBootstrap bootstrap, boolean nativeTransport) {
+    if (!on()) {
+      return;
+    }
+    int idleSeconds = (int) idle.toSeconds();
+    int intervalSeconds = (int) interval().toSeconds();
+    if (nativeTransport) {
+      bootstrap.option(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE), 1)
+          .option(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE), idleSeconds)
+          .option(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL), intervalSeconds)
+          .option(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT), PROBES);
+    } else {
+      bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true)
+          .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
+          .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
+          .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), PROBES);
+    }
+  }
+}
