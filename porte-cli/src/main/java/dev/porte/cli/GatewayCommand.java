@@ -125,7 +125,8 @@ final class GatewayCommand implements Callable<Integer> {
   /** What to do when none of {@code binds} succeeded, in parentheses after a space. */
   private static String remedy(List<Unserved> binds) {
     if (binds.stream().allMatch(u -> u.reason().contains(Gateway.NOT_OURS))) {
-      return " (--listen takes addresses this host has: see 'ip -brief address', or leave --listen out to listen on all)";
+      return " (--listen takes addresses this host has: see 'ip -brief address', or leave --listen out to listen on all; "
+          + "for a virtual IP that moves between hosts, set net.ipv4.ip_nonlocal_bind=1, as for HAProxy)";
     }
     boolean refused = binds.stream().allMatch(u -> u.reason().contains("Permission denied"));
     String them = binds.size() == 1 ? "it" : "them";

@@ -115,7 +115,8 @@ class GatewayCommandTest {
     assertThat(result.exit()).as(result.out()).isEqualTo(2);
     assertThat(result.err()).contains("cannot listen on any service port: 80/tcp on 192.0.2.1:20080: Cannot assign "
         + "requested address (192.0.2.1 is not an address of this host) (--listen takes addresses this host has: see "
-        + "'ip -brief address', or leave --listen out to listen on all)");
+        + "'ip -brief address', or leave --listen out to listen on all; for a virtual IP that moves between hosts, set "
+        + "net.ipv4.ip_nonlocal_bind=1, as for HAProxy)");
   }
 
   @Test
