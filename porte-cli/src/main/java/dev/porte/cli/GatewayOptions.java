@@ -55,8 +55,8 @@ final class GatewayOptions {
   @Option(names = "--tcp-keepalive", paramLabel = "DURATION", defaultValue = "60s",
       description = "Probe a client's connection after this long without a byte either way, and close it when "
           + "6 probes, at most 10s apart, go unanswered: a client that vanished (a laptop shut, a network cut) frees "
-          + "its connection and its backend's within two minutes instead of at the idle timeout (whole seconds, 1s to "
-          + "32767s; 0 or off: no probes). Default: ${DEFAULT-VALUE}.")
+          + "its connection and its backend's within two minutes instead of at the idle timeout; a quiet backend "
+          + "connection is probed too (whole seconds, 1s to 32767s; 0 or off: no probes). Default: ${DEFAULT-VALUE}.")
   String tcpKeepalive;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",

@@ -4,6 +4,7 @@ import dev.porte.core.engine.ConnectionVerdict;
 import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.ServiceBinding;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
@@ -31,6 +32,8 @@ final class Connection {
   private volatile String closeReason = "closed";
   // Read and written only on the connection's event loop (IdleSweeper).
   private long lastActivity;
+  // Event loop only: whether the backend's socket probes already (TcpKeepalive).
+  private boolean backendProbed;
   // The service's idle timeout, else the gateway's; a reload may change it from another thread.
   private volatile long idleNanos;
 
@@ -82,6 +85,24 @@ final class Connection {
 
   @Nullable Channel backend() {
     return backend;
+  }
+
+  /**
+   * Turns keepalive probes on for the backend's socket, once: on the event loop. False while there
+   * is no backend connection yet.
+   */
+  boolean probeBackend(TcpKeepalive keepalive) {
+    Channel b = backend;
+    if (backendProbed || b == null || !b.isActive()) {
+      return backendProbed;
+    }
+    backendProbed = true;
+    try {
+      keepalive.applyTo(b);
+    } catch (ChannelException e) {
+      // The socket closed under us (a reset just in): nothing left to probe, and its close is on its way.
+    }
+    return true;
   }
 
   @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the connection's event loop

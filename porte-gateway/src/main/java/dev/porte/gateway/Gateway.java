@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
     this.snapshot = PolicySnapshot.of(policy, config.resolver());
     this.tracker = new ConnectionTracker(config.maxConnections(), config.maxConnectionsPerSource());
     this.udpTracker = new ConnectionTracker(config.maxUdpSessions(), config.maxConnectionsPerSource());
-    this.idle = new IdleSweeper(config.idleTimeout().toMillis(), config.ticker());
+    this.idle = new IdleSweeper(config.idleTimeout().toMillis(), config.tcpKeepalive(), config.ticker());
     // On NIO one thread accepts and the I/O threads relay: a shared group starved the accept loop
     // under a thousand busy connections (the soak test caught it). On io_uring and epoll each I/O thread
     // accepts on a socket of its own (TcpAcceptors).

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Closes TCP connections that have moved no data either way for their idle timeout: their
- * service's ({@code idle:} in the policy), else the gateway's.
+ * service's ({@code idle:} in the policy), else the gateway's. A connection quiet for the
+ * keepalive time has keepalive turned on for its backend's socket ({@link TcpKeepalive}), once.
  *
  * <p>Each I/O thread sweeps the connections it owns four times a second (more often only for a
  * gateway timeout under a second), instead of a timer per connection: Netty's IdleStateHandler
@@ -30,15 +31,22 @@ import java.util.function.LongSupplier;
  */
 final class IdleSweeper {
   private final Duration defaultIdle;
+  private final TcpKeepalive keepalive;
+  private final long probeBackendAfterNanos;
   private final LongSupplier ticker;
   private final long periodMillis;
   // One set per event loop, made (and its sweep started) the first time the loop admits a
   // connection; the map itself is shared by the loops, each set is not.
   private final Map<EventExecutor, Set<Connection>> byLoop = new ConcurrentHashMap<>();
 
-  /** {@code idleMillis}: the timeout of connections whose service sets none. */
-  IdleSweeper(long idleMillis, LongSupplier ticker) {
+  /**
+   * {@code idleMillis}: the timeout of connections whose service sets none; {@code keepalive}: the
+   * probes a backend's socket gets once its connection has been quiet that long.
+   */
+  IdleSweeper(long idleMillis, TcpKeepalive keepalive, LongSupplier ticker) {
     this.defaultIdle = Duration.ofMillis(idleMillis);
+    this.keepalive = keepalive;
+    this.probeBackendAfterNanos = keepalive.on() ? keepalive.idle().toNanos() : Long.MAX_VALUE;
     this.ticker = ticker;
     this.periodMillis = Math.max(10, Math.min(250, idleMillis / 4));
   }
@@ -79,8 +87,11 @@ final class IdleSweeper {
     long now = ticker.getAsLong();
     List<Connection> idle = new ArrayList<>();
     for (Connection c : owned) {
-      if (now - c.lastActivity() >= c.idleNanos()) {
+      long quiet = now - c.lastActivity();
+      if (quiet >= c.idleNanos()) {
         idle.add(c);
+      } else if (quiet >= probeBackendAfterNanos) {
+        c.probeBackend(keepalive);
       }
     }
     // Closed after the walk: a close removes the connection from the set being walked.

@@ -73,6 +73,6 @@ final class RelayBackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("backend connection {} failed", ctx.channel(), cause);
-    connection.abort(ctx.channel(), CloseCause.BACKEND_ERROR, "backend error: " + RelayFrontendHandler.plain(cause));
+    connection.abort(ctx.channel(), CloseCause.BACKEND_ERROR, RelayFrontendHandler.failure("backend", cause));
   }
 }

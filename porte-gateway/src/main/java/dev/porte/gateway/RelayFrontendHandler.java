@@ -275,10 +275,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("client connection {} failed", ctx.channel(), cause);
-    String why = plain(cause);
-    connection.abort(ctx.channel(), CloseCause.CLIENT_ERROR, why.equals(TIMED_OUT)
-        ? "client stopped answering (" + TIMED_OUT + ": keepalive probes or data unacknowledged)"
-        : "client error: " + why);
+    connection.abort(ctx.channel(), CloseCause.CLIENT_ERROR, failure("client", cause));
   }
 
   /**
@@ -286,4 +283,11 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
    * nor the data sent to it, so it is gone (a network cut, a machine off), not in error.
    */
   private static final String TIMED_OUT = "Connection timed out";
+
+  /** Why {@code side}'s connection failed, for its close line: {@code client error: Connection reset by peer}. */
+  static String failure(String side, Throwable cause) {
+    String why = plain(cause);
+    return why.equals(TIMED_OUT) ? side + " stopped answering (" + TIMED_OUT + ": keepalive probes or data unacknowledged)"
+        : side + " error: " + why;
+  }
 }

@@ -1,14 +1,18 @@
 package dev.porte.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.UnixChannel;
 import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
 
 /**
- * TCP keepalive on the clients' connections, as HAProxy's {@code option clitcpka}: once a
+ * TCP keepalive on the gateway's connections, as HAProxy's {@code option clitcpka} and {@code
+ * srvtcpka}. On the client's side: once a
  * connection has been silent for {@link #idle}, the kernel sends an empty probe, and a client that
  * answers none of {@link #PROBES} probes is gone (a laptop shut, a network cut, a NAT that forgot
  * it), so its connection fails and is closed with both its sockets. Without it such a connection
@@ -18,6 +22,11 @@ import jdk.net.ExtendedSocketOptions;
  * <p>On io_uring and epoll the options are set once on each listening socket, and Linux gives them
  * to every connection it accepts: no system call per connection. NIO cannot set them on a
  * listening socket, so there each accepted socket gets them.
+ *
+ * <p>On the backend's side the same probes find a backend gone silent (its host off, a partition):
+ * its client is closed instead of waiting on a connection that will never answer, which the
+ * client's own keepalive cannot find, as the gateway answers it. A backend socket gets them once its
+ * connection has been quiet for {@link #idle}, by {@link IdleSweeper}.
  *
  * @param idle silence before the first probe; zero turns keepalive off
  */
@@ -59,6 +68,32 @@ public record TcpKeepalive(Duration idle) {
   /** How long after its last sign of life a client that vanished is closed, at the latest. */
   public Duration noticedWithin() {
     return idle.plus(interval().multipliedBy(PROBES));
+  }
+
+  /**
+   * Sets the options on one connected socket: a backend connection that has gone quiet. Four
+   * system calls, so only connections silent for {@link #idle} get them ({@link IdleSweeper}),
+   * not the many that end sooner; the kernel then probes once the backend has been silent for
+   * {@link #idle} more.
+   */
+  void applyTo(Channel connected) {
+    if (!on()) {
+      return;
+    }
+    int idleSeconds = (int) idle.toSeconds();
+    int intervalSeconds = (int) interval().toSeconds();
+    ChannelConfig config = connected.config();
+    if (connected instanceof UnixChannel) {
+      config.setOption(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE), 1);
+      config.setOption(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE), idleSeconds);
+      config.setOption(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL), intervalSeconds);
+      config.setOption(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT), PROBES);
+    } else {
+      config.setOption(ChannelOption.SO_KEEPALIVE, true);
+      config.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds);
+      config.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
+      config.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), PROBES);
+    }
   }
 
   /** Sets the options on {@code bootstrap}'s listening sockets ({@code native}) or on each accepted one. */
