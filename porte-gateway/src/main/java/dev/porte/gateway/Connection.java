@@ -87,14 +87,11 @@ final class Connection {
     return backend;
   }
 
-  /**
-   * Turns keepalive probes on for the backend's socket, once: on the event loop. False while there
-   * is no backend connection yet.
-   */
-  boolean probeBackend(TcpKeepalive keepalive) {
+  /** Turns keepalive probes on for the backend's socket, once there is one: on the event loop. */
+  void probeBackend(TcpKeepalive keepalive) {
     Channel b = backend;
     if (backendProbed || b == null || !b.isActive()) {
-      return backendProbed;
+      return;
     }
     backendProbed = true;
     try {
@@ -102,7 +99,6 @@ final class Connection {
     } catch (ChannelException e) {
       // The socket closed under us (a reset just in): nothing left to probe, and its close is on its way.
     }
-    return true;
   }
 
   @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the connection's event loop

@@ -137,7 +137,7 @@ public final class GatewayConfig {
     return idleTimeout;
   }
 
-  /** Keepalive probes on the clients' connections ({@code --tcp-keepalive}). */
+  /** Keepalive probes on the clients' connections, and on the backends' once quiet ({@code --tcp-keepalive}). */
   public TcpKeepalive tcpKeepalive() {
     return tcpKeepalive;
   }

@@ -8,14 +8,14 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.UnixChannel;
 import java.time.Duration;
+import java.util.List;
 import jdk.net.ExtendedSocketOptions;
 
 /**
  * TCP keepalive on the gateway's connections, as HAProxy's {@code option clitcpka} and {@code
- * srvtcpka}. On the client's side: once a
- * connection has been silent for {@link #idle}, the kernel sends an empty probe, and a client that
- * answers none of {@link #PROBES} probes is gone (a laptop shut, a network cut, a NAT that forgot
- * it), so its connection fails and is closed with both its sockets. Without it such a connection
+ * srvtcpka}. Once a client's connection has been silent for {@link #idle}, the kernel sends an
+ * empty probe, and a client that answers none of {@link #PROBES} probes is gone (a laptop shut, a
+ * network cut, a NAT that forgot it), so its connection fails and is closed with both its sockets. Without it such a connection
  * holds two descriptors and its backend's session until the idle timeout, which a service may set
  * to hours ({@code idle: 8h} for SSH). The probes also keep a NAT's mapping of a quiet session alive.
  *
@@ -77,42 +77,46 @@ public record TcpKeepalive(Duration idle) {
    * {@link #idle} more.
    */
   void applyTo(Channel connected) {
-    if (!on()) {
-      return;
-    }
-    int idleSeconds = (int) idle.toSeconds();
-    int intervalSeconds = (int) interval().toSeconds();
     ChannelConfig config = connected.config();
-    if (connected instanceof UnixChannel) {
-      config.setOption(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE), 1);
-      config.setOption(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE), idleSeconds);
-      config.setOption(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL), intervalSeconds);
-      config.setOption(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT), PROBES);
-    } else {
-      config.setOption(ChannelOption.SO_KEEPALIVE, true);
-      config.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds);
-      config.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
-      config.setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), PROBES);
-    }
+    settings(connected instanceof UnixChannel).forEach(setting -> setting.applyTo(config));
   }
 
   /** Sets the options on {@code bootstrap}'s listening sockets ({@code native}) or on each accepted one. */
   void applyTo(ServerBootstrap bootstrap, boolean nativeTransport) {
+    // A listening socket hands its options down on Linux; NIO's cannot take them, so its children do.
+    settings(nativeTransport).forEach(setting -> setting.applyTo(bootstrap, nativeTransport));
+  }
+
+  /** The options, as Netty's native transports ({@code unix}) or NIO take them; none when off. */
+  private List<Setting<?>> settings(boolean unix) {
     if (!on()) {
-      return;
+      return List.of();
     }
     int idleSeconds = (int) idle.toSeconds();
     int intervalSeconds = (int) interval().toSeconds();
-    if (nativeTransport) {
-      bootstrap.option(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE), 1)
-          .option(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE), idleSeconds)
-          .option(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL), intervalSeconds)
-          .option(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT), PROBES);
-    } else {
-      bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true)
-          .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
-          .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
-          .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), PROBES);
+    return unix
+        ? List.of(new Setting<>(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE), 1),
+            new Setting<>(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE), idleSeconds),
+            new Setting<>(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL), intervalSeconds),
+            new Setting<>(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT), PROBES))
+        : List.of(new Setting<>(ChannelOption.SO_KEEPALIVE, true),
+            new Setting<>(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds),
+            new Setting<>(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds),
+            new Setting<>(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), PROBES));
+  }
+
+  /** One socket option and its value, typed together. */
+  private record Setting<T>(ChannelOption<T> option, T value) {
+    void applyTo(ChannelConfig config) {
+      config.setOption(option, value);
+    }
+
+    void applyTo(ServerBootstrap bootstrap, boolean onListener) {
+      if (onListener) {
+        bootstrap.option(option, value);
+      } else {
+        bootstrap.childOption(option, value);
+      }
     }
   }
 }
