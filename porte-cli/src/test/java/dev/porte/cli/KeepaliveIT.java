@@ -98,7 +98,8 @@ final class KeepaliveIT {
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
         .until(() -> Files.readString(log).contains("close "));
     Duration took = Duration.ofNanos(System.nanoTime() - cut);
-    assertThat(took).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(20));
+    // Not at once (the probes closed it, not the link going down), and long before the idle timeout.
+    assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(20));
     assertThat(Files.readString(log)).containsPattern("close .*client=" + PEER_ADDRESS.replace(".", "\\.")
         + ".*cause=client_error reason=\"client stopped answering \\(Connection timed out: keepalive probes or data "
         + "unacknowledged\\)\"");
@@ -130,7 +131,7 @@ final class KeepaliveIT {
     // Probes from after 1s of quiet plus 1s, then 6 probes 1s apart: about 8s.
     await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(200))
         .until(() -> Files.readString(log).contains("close "));
-    assertThat(Duration.ofNanos(System.nanoTime() - cut)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(25));
+    assertThat(Duration.ofNanos(System.nanoTime() - cut)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(25));
     assertThat(Files.readString(log)).containsPattern("close .*cause=backend_error reason=\"backend stopped answering "
         + "\\(Connection timed out: keepalive probes or data unacknowledged\\)\"");
     assertThat(client.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("the client sees its connection end").isTrue();
