@@ -49,6 +49,7 @@ class TcpKeepaliveIT {
           assertThat(ss("-tnoH", "state", "established", backendSide)).as("busy: no probes yet").doesNotContain("keepalive");
           await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
               .until(() -> ss("-tnoH", "state", "established", backendSide).contains("timer:(keepalive"));
+          assertThat(client.getInputStream().available()).as("the connection carries on as it was").isZero();
         }
       }
       return null;
@@ -79,7 +80,8 @@ class TcpKeepaliveIT {
         }
         InetSocketAddress at = gateway.address(Protocol.TCP, 7);
         try (Socket client = echoedOnce(at)) {
-          return ss("-tnoH", "state", "established", "( sport = :" + at.getPort() + " )");
+          return ss("-tnoH", "state", "established", "( sport = :" + at.getPort() + " and dport = :" + client.getLocalPort()
+              + " )");
         }
       }
     });
