@@ -220,13 +220,20 @@ final class GatewayOptions {
 
   /** {@code --tcp-keepalive}: off at 0 or "off", else a whole number of seconds the kernel takes. */
   private TcpKeepalive tcpKeepalive() {
-    if (tcpKeepalive.strip().equalsIgnoreCase("off")) {
+    String text = tcpKeepalive.strip();
+    if (text.equalsIgnoreCase("off")) {
       return TcpKeepalive.OFF;
     }
-    Duration idle = DurationText.parse("--tcp-keepalive", tcpKeepalive, Duration.ZERO, TcpKeepalive.MAX_IDLE);
-    if (idle.toMillis() % 1000 != 0) {
-      throw new PorteException(ErrorCode.USAGE, "--tcp-keepalive " + tcpKeepalive.strip() + " is not whole seconds "
-          + "(the kernel counts keepalive in seconds; valid: 0 or off, 1s to " + TcpKeepalive.MAX_IDLE.toSeconds() + "s)");
+    Duration idle;
+    try {
+      idle = DurationText.parse("--tcp-keepalive", text, Duration.ZERO, TcpKeepalive.MAX_IDLE);
+    } catch (PorteException e) {
+      idle = null;
+    }
+    if (idle == null || idle.toMillis() % 1000 != 0) {
+      // The kernel counts keepalive in whole seconds, and "off" is a value of this option alone.
+      throw new PorteException(ErrorCode.USAGE, "--tcp-keepalive '" + text + "' is not valid (valid: 0 or off, or whole "
+          + "seconds from 1s to " + TcpKeepalive.MAX_IDLE.toSeconds() + "s, such as 60, 60s or 5m)");
     }
     return new TcpKeepalive(idle);
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code porte gateway} in-process: it serves a real policy file, and refuses bad input with exit 2. */
@@ -258,6 +259,16 @@ class GatewayCommandTest {
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err().strip()).isEqualTo("porte: " + option + " '" + value + "' is not a duration (valid: a number "
         + "of seconds, or one with a unit: 500ms, 30s, 5m, 1h, 1d)");
+  }
+
+  /** The kernel takes keepalive times in whole seconds, up to 32767; "off" is a value of this option alone. */
+  @ParameterizedTest
+  @ValueSource(strings = {"1500ms", "32768", "10h", "never", "-1"})
+  void aKeepaliveTheKernelCannotTakeIsAUsageErrorThatSaysWhatIs(String value) throws IOException {
+    Cli result = gatewayWith("--tcp-keepalive", value);
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err().strip()).isEqualTo("porte: --tcp-keepalive '" + value + "' is not valid (valid: 0 or off, or "
+        + "whole seconds from 1s to 32767s, such as 60, 60s or 5m)");
   }
 
   @Test
