@@ -87,11 +87,19 @@ final class Connection {
     return backend;
   }
 
-  /** Turns keepalive probes on for the backend's socket, once there is one: on the event loop. */
-  void probeBackend(TcpKeepalive keepalive) {
+  /** Whether the backend's socket has keepalive probes (on the event loop). */
+  boolean backendProbed() {
+    return backendProbed;
+  }
+
+  /**
+   * Turns keepalive probes on for the backend's socket, once there is one: on the event loop. True
+   * when this call set them (system calls were made).
+   */
+  boolean probeBackend(TcpKeepalive keepalive) {
     Channel b = backend;
     if (backendProbed || b == null || !b.isActive()) {
-      return;
+      return false;
     }
     backendProbed = true;
     try {
@@ -99,6 +107,7 @@ final class Connection {
     } catch (ChannelException e) {
       // The socket closed under us (a reset just in): nothing left to probe, and its close is on its way.
     }
+    return true;
   }
 
   @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the connection's event loop
