@@ -228,13 +228,20 @@ final class GatewayOptions {
     try {
       idle = DurationText.parse("--tcp-keepalive", text, Duration.ZERO, TcpKeepalive.MAX_IDLE);
     } catch (PorteException e) {
-      idle = null;
+      throw new PorteException(ErrorCode.USAGE, badKeepalive(text), e);
     }
-    if (idle == null || idle.toMillis() % 1000 != 0) {
-      // The kernel counts keepalive in whole seconds, and "off" is a value of this option alone.
-      throw new PorteException(ErrorCode.USAGE, "--tcp-keepalive '" + text + "' is not valid (valid: 0 or off, or whole "
-          + "seconds from 1s to " + TcpKeepalive.MAX_IDLE.toSeconds() + "s, such as 60, 60s or 5m)");
+    if (idle.toMillis() % 1000 != 0) {
+      throw new PorteException(ErrorCode.USAGE, badKeepalive(text));
     }
     return new TcpKeepalive(idle);
+  }
+
+  /**
+   * One message for every value the kernel cannot take (it counts keepalive in whole seconds), which
+   * offers "off" too, a value of this option alone.
+   */
+  private static String badKeepalive(String text) {
+    return "--tcp-keepalive '" + text + "' is not valid (valid: 0 or off, or whole seconds from 1s to "
+        + TcpKeepalive.MAX_IDLE.toSeconds() + "s, such as 60, 60s or 5m)";
   }
 }
