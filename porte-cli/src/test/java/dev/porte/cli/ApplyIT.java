@@ -2,8 +2,6 @@ package dev.porte.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,15 +70,9 @@ class ApplyIT {
 
   @BeforeEach
   void up() throws Exception {
-    boolean root = exec(List.of("id", "-u"), Map.of()).out().trim().equals("0");
-    boolean tools = Files.isExecutable(Path.of("/usr/sbin/nft")) && (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")));
-    if (!root || !tools) {
-      String why = !root ? "not root (id -u != 0)" : "nft or ip is not installed";
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true but " + why + ": the apply tests must run in CI");
-      }
-      assumeTrue(false, "skipped: " + why + " (set CI=true to make this a failure)");
-    }
+    RootLab.require(Files.isExecutable(Path.of("/usr/sbin/nft"))
+        && (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))), "nft or ip",
+        "the apply tests");
     ns = "porte-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000 + "a";
     assertThat(exec(List.of("ip", "netns", "add", ns), Map.of()).exit()).isZero();
     state = Files.createTempDirectory("porte-state");

@@ -2,8 +2,6 @@ package dev.porte.cli;
 
 import static dev.porte.cli.ApplyIT.exec;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.porte.cli.ApplyIT.Run;
 import java.nio.file.Files;
@@ -29,16 +27,9 @@ final class GatewayPrivilegesIT {
 
   @BeforeEach
   void up() throws Exception {
-    boolean root = exec(List.of("id", "-u"), Map.of()).out().trim().equals("0");
-    boolean tools = (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")))
-        && (Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")));
-    if (!root || !tools) {
-      String why = !root ? "not root (id -u != 0)" : "ip or setpriv is not installed";
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true but " + why + ": the privilege tests must run in CI");
-      }
-      assumeTrue(false, "skipped: " + why + " (set CI=true to make this a failure)");
-    }
+    RootLab.require((Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")))
+        && (Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv"))),
+        "ip or setpriv", "the privilege tests");
     ns = "porte-priv-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000;
     assertThat(exec(List.of("ip", "netns", "add", ns), Map.of()).exit()).isZero();
     assertThat(exec(List.of("ip", "-n", ns, "link", "set", "lo", "up"), Map.of()).exit()).isZero();

@@ -3,8 +3,6 @@ package dev.porte.cli;
 import static dev.porte.cli.ApplyIT.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.porte.cli.ApplyIT.Run;
 import java.nio.file.Files;
@@ -38,15 +36,8 @@ final class KeepaliveIT {
 
   @BeforeEach
   void up() throws Exception {
-    boolean root = exec(List.of("id", "-u"), Map.of()).out().trim().equals("0");
-    boolean tools = exec(List.of("sh", "-c", "command -v ip && command -v ncat"), Map.of()).exit() == 0;
-    if (!root || !tools) {
-      String why = !root ? "not root (id -u != 0)" : "ip or ncat is not installed";
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true but " + why + ": the keepalive test must run in CI");
-      }
-      assumeTrue(false, "skipped: " + why + " (set CI=true to make this a failure)");
-    }
+    RootLab.require(exec(List.of("sh", "-c", "command -v ip && command -v ncat"), Map.of()).exit() == 0, "ip or ncat",
+        "the keepalive tests");
     String id = ProcessHandle.current().pid() % 10000 + "-" + System.nanoTime() % 1000;
     gatewayNs = "porte-ka-gw-" + id;
     peerNs = "porte-ka-pe-" + id;

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +55,8 @@ class BackendNamesIT {
 
   @Test
   void aNameThatResolvesLaterIsServedAndABackendThatMovesIsFollowed() throws Exception {
-    try (Greeter first = new Greeter("127.0.0.20", 0, "first");
-        Greeter second = new Greeter("127.0.0.30", first.port(), "second");
+    try (TestBackends.Tcp first = TestBackends.Tcp.greeter("127.0.0.20", 0, "first");
+        TestBackends.Tcp second = TestBackends.Tcp.greeter("127.0.0.30", first.port(), "second");
         Gateway gateway = Gateway.start(policy(policyTo(first.port())), config().resolver(resolver).build())) {
       InetSocketAddress door = gateway.address(Protocol.TCP, 7);
       assertThat(greeting(door)).as("the name does not resolve: the client is closed").isEmpty();
@@ -94,7 +93,7 @@ class BackendNamesIT {
 
   @Test
   void theGatewayLooksAgainByItselfAtTheInterval() throws Exception {
-    try (Greeter first = new Greeter("127.0.0.20", 0, "first");
+    try (TestBackends.Tcp first = TestBackends.Tcp.greeter("127.0.0.20", 0, "first");
         Gateway gateway = Gateway.start(policy(policyTo(first.port())),
             config().resolver(resolver).resolveInterval(Duration.ofSeconds(1)).build())) {
       InetSocketAddress door = gateway.address(Protocol.TCP, 7);
@@ -112,7 +111,7 @@ class BackendNamesIT {
     // The backend's port first, free on its own address; the gateway then listens on the same
     // number on 127.0.0.1, which another socket may hold by chance: then try another.
     for (int attempt = 1; ; attempt++) {
-      try (Greeter elsewhere = new Greeter("127.0.0.20", 0, "elsewhere")) {
+      try (TestBackends.Tcp elsewhere = TestBackends.Tcp.greeter("127.0.0.20", 0, "elsewhere")) {
         int port = elsewhere.port();
         try (Gateway gateway = Gateway.start(policy(policyTo(port)),
             config().listenPort(p -> port).resolver(resolver).build())) {
@@ -147,46 +146,5 @@ class BackendNamesIT {
 
   private static String read(InputStream in, int n) throws IOException {
     return new String(in.readNBytes(n), StandardCharsets.US_ASCII);
-  }
-
-  /** Says its word to each client, then echoes what the client sends until it goes. */
-  private static final class Greeter implements AutoCloseable {
-    private final ServerSocket socket;
-
-    Greeter(String address, int port, String word) throws IOException {
-      socket = new ServerSocket();
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(address, port), 50);
-      Thread acceptor = new Thread(() -> {
-        while (!socket.isClosed()) {
-          try {
-            Socket s = socket.accept();
-            Thread t = new Thread(() -> {
-              try (s) {
-                s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-                s.getInputStream().transferTo(s.getOutputStream());
-              } catch (IOException e) {
-                // the gateway went
-              }
-            }, "greeter-connection");
-            t.setDaemon(true);
-            t.start();
-          } catch (IOException e) {
-            return; // closed by the test
-          }
-        }
-      }, "greeter-" + word);
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 }

@@ -81,7 +81,14 @@ final class TestBackends {
     });
 
     Tcp(Session session) throws IOException {
-      server = new ServerSocket(0, 2048, InetAddress.getLoopbackAddress());
+      this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), session);
+    }
+
+    /** Listening on {@code at}: another loopback address, or a port another backend has on one. */
+    Tcp(InetSocketAddress at, Session session) throws IOException {
+      server = new ServerSocket();
+      server.setReuseAddress(true);
+      server.bind(at, 2048);
       threads.execute(() -> {
         while (!server.isClosed()) {
           Socket s;
@@ -126,6 +133,14 @@ final class TestBackends {
           self.sent.addAndGet(n);
         }
         s.shutdownOutput();
+      });
+    }
+
+    /** Says {@code word} to each client, then echoes what the client sends until it goes. */
+    static Tcp greeter(String address, int port, String word) throws IOException {
+      return new Tcp(new InetSocketAddress(address, port), (s, self) -> {
+        s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+        s.getInputStream().transferTo(s.getOutputStream());
       });
     }
 
