@@ -18,6 +18,8 @@ public record LintWarning(Kind kind, SourceLocation location, String message) {
     EXPOSED,
     /** An inbound port allowed where the policy defines no service behind it. */
     NO_SERVICE,
+    /** A service that no inbound rule allows, under a blocking default: every client is turned away. */
+    SERVICE_CLOSED,
     /** A service whose backend leads back to the gateway's own port: it would dial itself without end. */
     SERVICE_LOOP
   }

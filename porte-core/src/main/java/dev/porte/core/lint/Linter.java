@@ -60,6 +60,7 @@ public final class Linter {
         services(rule, policy, warnings);
       }
     }
+    closedServices(policy, enabled, warnings);
     loops(policy, warnings);
     warnings.sort(Comparator.comparingInt((LintWarning w) -> w.location().line()).thenComparing(LintWarning::kind));
     return List.copyOf(warnings);
@@ -280,6 +281,47 @@ public final class Linter {
               + " allowed but no service is defined for " + (missing.size() == 1 ? "it" : "them")
               + ": the gateway has no listener there (add it under services:)"));
     }
+  }
+
+  /**
+   * Services that no enabled inbound rule allows from anywhere, under an inbound default that
+   * blocks: the gateway listens on their port and turns every client away, the seed's diamond
+   * client for all comers. Usually an allow forgotten or disabled; a service meant to be closed is
+   * better removed. Only rules are looked at, not who they name: a rule that allows some clients
+   * is enough to stay quiet, so the warning is never wrong about a service some client can reach.
+   */
+  private static void closedServices(Policy policy, List<Rule> enabled, List<LintWarning> warnings) {
+    Action fallback = policy.defaultAction(Direction.INBOUND);
+    if (fallback == Action.ALLOW) {
+      return;
+    }
+    for (ServiceBinding service : policy.services()) {
+      List<String> closed = new ArrayList<>();
+      for (Protocol protocol : Protocol.values()) {
+        if (service.protocols().contains(protocol) && !allowedSomewhere(enabled, protocol, service.port())) {
+          closed.add(service.port() + "/" + protocol);
+        }
+      }
+      if (!closed.isEmpty()) {
+        String ports = String.join(" and ", closed);
+        warnings.add(new LintWarning(
+            LintWarning.Kind.SERVICE_CLOSED,
+            service.location(),
+            "service " + ports + " is defined but no inbound rule allows " + (closed.size() == 1 ? "it" : "them")
+                + ", and the inbound default is " + fallback + ": every client but loopback is " + fallback.pastTense()
+                + " (allow it under inbound:, e.g. '- allow: " + closed.get(0) + "' with 'from:' to limit who,"
+                + " or remove the service)"));
+      }
+    }
+  }
+
+  private static boolean allowedSomewhere(List<Rule> enabled, Protocol protocol, int port) {
+    for (Rule rule : enabled) {
+      if (rule.direction() == Direction.INBOUND && rule.action() == Action.ALLOW && rule.matchesPort(protocol, port)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -47,7 +47,7 @@ class LinterTest {
 
   @Test
   void servicesThatLeadRoundIntoEachOtherLoopAndAChainThatEndsDoesNot() {
-    List<LintWarning> warnings = lint("inbound:\n  - allow: [80/tcp, 81/tcp, 82/tcp, 83/tcp]\nservices:\n"
+    List<LintWarning> warnings = lint("inbound:\n  - allow: [80/tcp, 81/tcp, 82/tcp, 83/tcp, 84/tcp, 85/tcp]\nservices:\n"
         + "  80: { to: 'localhost:81' }\n  81: { to: '[::1]:80' }\n  82: { to: 0.0.0.0:80 }\n"
         + "  83: { to: 127.0.0.1:8080 }\n  84: { to: 198.51.100.7:84 }\n  85: { to: backend.example:85 }\n");
     assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line()).containsExactly(
@@ -58,7 +58,43 @@ class LinterTest {
 
   @Test
   void aTcpServiceDoesNotLoopIntoAUdpListener() {
-    assertThat(lint("services:\n  53: { to: 127.0.0.1:5353 }\n  5353: { to: 127.0.0.1:53, proto: udp }\n")).isEmpty();
+    assertThat(lint("inbound:\n  - allow: [53/tcp, 5353/udp]\n"
+        + "services:\n  53: { to: 127.0.0.1:5353 }\n  5353: { to: 127.0.0.1:53, proto: udp }\n")).isEmpty();
+  }
+
+  @Test
+  void aServiceNoInboundRuleAllowsTurnsEveryClientAway() {
+    List<LintWarning> warnings = lint("inbound:\n  - allow: 80/tcp\nservices:\n  80: { to: 127.0.0.1:8080 }\n"
+        + "  8081: { to: 127.0.0.1:9091 }\n");
+    assertThat(warnings).extracting(LintWarning::kind, w -> w.location().line())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.SERVICE_CLOSED, 5));
+    assertThat(warnings.get(0).toString()).isEqualTo("test.yaml:5: warning [service-closed]: service 8081/tcp is defined "
+        + "but no inbound rule allows it, and the inbound default is deny: every client but loopback is denied (allow it "
+        + "under inbound:, e.g. '- allow: 8081/tcp' with 'from:' to limit who, or remove the service)");
+  }
+
+  @Test
+  void aServiceIsClosedOnlyForTheProtocolsNoRuleAllowsAndUnderARejectingDefault() {
+    List<LintWarning> warnings = lint("defaults: { inbound: reject }\ninbound:\n  - allow: 53/tcp\n"
+        + "services:\n  53: { to: 127.0.0.1:5353, proto: [tcp, udp] }\n");
+    assertThat(warnings).extracting(LintWarning::kind).containsExactly(Kind.SERVICE_CLOSED);
+    assertThat(warnings.get(0).message()).startsWith("service 53/udp is defined but no inbound rule allows it, and the "
+        + "inbound default is reject: every client but loopback is rejected");
+  }
+
+  @Test
+  void aDisabledAllowLeavesTheServiceClosed() {
+    List<LintWarning> warnings = lint("inbound:\n  - allow: 8080/tcp\n    enabled: false\n"
+        + "services:\n  8080: { to: 127.0.0.1:9090 }\n");
+    assertThat(warnings).extracting(LintWarning::kind).containsExactly(Kind.SERVICE_CLOSED);
+  }
+
+  @Test
+  void aServiceSomeClientsMayReachOrAnOpenDefaultIsNotClosed() {
+    assertThat(lint("groups:\n  office: [203.0.113.0/24]\ninbound:\n  - allow: 2222/tcp\n    from: office\n"
+        + "services:\n  2222: { to: 127.0.0.1:22 }\n")).isEmpty();
+    assertThat(lint("inbound:\n  - allow: 8000-8099/tcp\nservices:\n  8080: { to: 127.0.0.1:9090 }\n")).isEmpty();
+    assertThat(lint("defaults: { inbound: allow }\nservices:\n  8080: { to: 127.0.0.1:9090 }\n")).isEmpty();
   }
 
   @Test
