@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import java.net.InetSocketAddress;
 
 /**
  * Decides a new TCP connection once, at accept, and then leaves the pipeline (as Netty's
@@ -69,7 +68,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void admit(ChannelHandlerContext ctx, IpAddress source, ServiceBinding service, InetSocketAddress backend,
+  private void admit(ChannelHandlerContext ctx, IpAddress source, ServiceBinding service, BackendAddresses backend,
       ConnectionVerdict verdict) {
     Channel ch = ctx.channel();
     ConnectionTracker tracker = gateway.tracker();

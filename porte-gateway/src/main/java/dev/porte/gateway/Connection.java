@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +19,8 @@ final class Connection {
   final Channel client;
   final IpAddress source;
   final ServiceBinding service;
-  /** The backend's address, resolved when the policy was loaded. */
-  final InetSocketAddress backendAddress;
+  /** The backend's addresses, resolved when the policy was loaded (or looked up again since). */
+  final BackendAddresses backendAddresses;
   final long startNanos = System.nanoTime();
   private volatile ConnectionVerdict verdict;
   private volatile @Nullable Channel backend;
@@ -37,12 +36,12 @@ final class Connection {
   // The service's idle timeout, else the gateway's; a reload may change it from another thread.
   private volatile long idleNanos;
 
-  Connection(Channel client, IpAddress source, ServiceBinding service, InetSocketAddress backendAddress,
+  Connection(Channel client, IpAddress source, ServiceBinding service, BackendAddresses backendAddresses,
       ConnectionVerdict verdict) {
     this.client = client;
     this.source = source;
     this.service = service;
-    this.backendAddress = backendAddress;
+    this.backendAddresses = backendAddresses;
     this.verdict = verdict;
   }
 

@@ -6,10 +6,10 @@ import dev.porte.core.model.Policy;
 import dev.porte.core.model.Protocol;
 import dev.porte.core.model.ServiceBinding;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -27,14 +27,14 @@ final class PolicySnapshot {
   final Evaluator engine;
   private final Map<Integer, ServiceBinding> tcp;
   private final Map<Integer, ServiceBinding> udp;
-  private final Map<ServiceBinding, InetSocketAddress> backends;
+  private final Map<ServiceBinding, BackendAddresses> backends;
   /**
    * The backends whose name did not resolve at the last look although it had before: they keep
    * the address they had (as HAProxy holds its last answer), and the failure is said once.
    */
   private final Set<ServiceBinding> stale;
 
-  private PolicySnapshot(Policy policy, Evaluator engine, Map<ServiceBinding, InetSocketAddress> backends,
+  private PolicySnapshot(Policy policy, Evaluator engine, Map<ServiceBinding, BackendAddresses> backends,
       Set<ServiceBinding> stale) {
     this.policy = policy;
     this.engine = engine;
@@ -61,18 +61,18 @@ final class PolicySnapshot {
    * it resolves ({@link #reresolved}) and the rest is served.
    */
   static PolicySnapshot of(Policy policy, BackendResolver resolver) {
-    Map<ServiceBinding, InetSocketAddress> resolved = new HashMap<>();
+    Map<ServiceBinding, BackendAddresses> resolved = new HashMap<>();
     for (ServiceBinding binding : policy.services()) {
-      InetSocketAddress address;
+      BackendAddresses address;
       try {
         // A literal address is only parsed (getByName looks nothing up for one).
-        InetAddress host = binding.backendByName() ? resolver.resolve(binding.backendHost())
-            : InetAddress.getByName(binding.backendHost());
-        address = new InetSocketAddress(host, binding.backendPort());
+        List<InetAddress> hosts = binding.backendByName() ? resolver.resolve(binding.backendHost())
+            : List.of(InetAddress.getByName(binding.backendHost()));
+        address = BackendAddresses.of(hosts, binding.backendPort());
       } catch (UnknownHostException e) {
         LOG.error("backend {} of service {} does not resolve ({}); its clients are closed until it does (looked up "
             + "again in the background) or a reload changes it", binding.backend(), binding.port(), e.getMessage());
-        address = InetSocketAddress.createUnresolved(binding.backendHost(), binding.backendPort());
+        address = BackendAddresses.unresolved(binding.backendHost(), binding.backendPort());
       }
       resolved.put(binding, address);
     }
@@ -86,21 +86,22 @@ final class PolicySnapshot {
    * Returns {@code this} when nothing changed. Blocks on the lookups: call it off the event loops.
    */
   PolicySnapshot reresolved(BackendResolver resolver) {
-    Map<ServiceBinding, InetSocketAddress> next = new HashMap<>(backends);
+    Map<ServiceBinding, BackendAddresses> next = new HashMap<>(backends);
     Set<ServiceBinding> nextStale = new HashSet<>(stale);
     boolean changed = false;
     for (ServiceBinding binding : policy.services()) {
       if (!binding.backendByName()) {
         continue;
       }
-      InetSocketAddress was = backends.get(binding);
-      InetAddress now;
+      BackendAddresses was = backends.get(binding);
+      BackendAddresses now;
       try {
-        now = resolver.resolve(binding.backendHost());
+        now = BackendAddresses.of(resolver.resolve(binding.backendHost()), binding.backendPort());
       } catch (UnknownHostException e) {
         if (was != null && !was.isUnresolved() && nextStale.add(binding)) {
-          LOG.warn("backend {} of service {} no longer resolves ({}); its last address {} is kept", binding.backend(),
-              binding.port(), e.getMessage(), was.getAddress().getHostAddress());
+          LOG.warn("backend {} of service {} no longer resolves ({}); its last {} kept", binding.backend(),
+              binding.port(), e.getMessage(), was.size() == 1 ? "address " + was.hosts() + " is" : "addresses " + was.hosts()
+                  + " are");
           changed = true;
         }
         continue;
@@ -108,19 +109,21 @@ final class PolicySnapshot {
       boolean wasStale = nextStale.remove(binding);
       if (was == null || was.isUnresolved()) {
         LOG.info("backend {} of service {} resolves now, to {}: its clients are relayed again", binding.backend(),
-            binding.port(), now.getHostAddress());
-      } else if (!was.getAddress().equals(now)) {
+            binding.port(), now.hosts());
+      } else if (!was.sameAs(now)) {
         LOG.info("backend {} of service {} now resolves to {} (was {}): new connections go there", binding.backend(),
-            binding.port(), now.getHostAddress(), was.getAddress().getHostAddress());
+            binding.port(), now.hosts(), was.hosts());
       } else {
+        // The same addresses, maybe in another order (a round robin rotates it): keep the old
+        // ones, with the address that answered last still first.
         if (wasStale) {
           LOG.info("backend {} of service {} resolves again, to the same {}", binding.backend(), binding.port(),
-              now.getHostAddress());
+              was.hosts());
           changed = true;
         }
         continue;
       }
-      next.put(binding, new InetSocketAddress(now, binding.backendPort()));
+      next.put(binding, now);
       changed = true;
     }
     return changed ? new PolicySnapshot(policy, engine, next, nextStale) : this;
@@ -131,9 +134,9 @@ final class PolicySnapshot {
     return policy.services().stream().anyMatch(ServiceBinding::backendByName);
   }
 
-  /** The backend's address as last resolved; unresolved when its name has not resolved yet. */
-  InetSocketAddress backend(ServiceBinding binding) {
-    InetSocketAddress address = backends.get(binding);
+  /** The backend's addresses as last resolved; unresolved when its name has not resolved yet. */
+  BackendAddresses backend(ServiceBinding binding) {
+    BackendAddresses address = backends.get(binding);
     if (address == null) {
       throw new IllegalArgumentException("not a service of this policy: " + binding);
     }

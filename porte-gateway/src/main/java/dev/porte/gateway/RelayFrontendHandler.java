@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -70,24 +71,29 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    dial(ctx.channel(), 1);
+    dial(ctx.channel(), 1, connection.backendAddresses.preferred(), 0, null);
   }
 
   /**
-   * Dials the backend, {@code attempt} of {@code 1 + connectRetries}. The client is not read
-   * until a dial succeeds, so what it sent waits in the kernel and reaches whichever dial
-   * succeeds: a retry loses nothing and sends nothing twice.
+   * Dials the backend, {@code attempt} of {@code 1 + connectRetries}: the {@code step}th of its
+   * addresses from {@code start}, the one that answered last. A failed dial moves on to the next
+   * address at once, and the attempt fails once none has answered ({@link BackendAddresses}). The
+   * client is not read until a dial succeeds, so what it sent waits in the kernel and reaches
+   * whichever dial succeeds: a retry loses nothing and sends nothing twice. {@code failed} is why
+   * the address before failed, null on an attempt's first dial.
    */
-  private void dial(Channel client, int attempt) {
+  private void dial(Channel client, int attempt, int start, int step, @Nullable String failed) {
     if (!client.isActive()) {
       return; // the client left, or a reload or the stop closed it, while we waited to dial again
     }
     // The backend channel is made by hand rather than by a Bootstrap per connection: the same
     // steps (options, handler, register, connect) without its maps and its resolver lookup,
     // which takes a lock. The address was resolved at policy load.
+    BackendAddresses addresses = connection.backendAddresses;
+    InetSocketAddress address = addresses.at(start, step);
     Channel out;
     try {
-      out = gateway.transport().socketFor(connection.backendAddress).newChannel();
+      out = gateway.transport().socketFor(address).newChannel();
     } catch (ChannelException e) {
       noBackendSocket(e);
       return;
@@ -104,7 +110,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     // On the client's own event loop: we are on it, so registration is done when register
     // returns, and both sides of the connection share one thread.
     ChannelFuture registered = client.eventLoop().register(out);
-    ChannelFuture connect = registered.isSuccess() ? out.connect(connection.backendAddress)
+    ChannelFuture connect = registered.isSuccess() ? out.connect(address)
         : registered.isDone() ? registered
         : out.newFailedFuture(new IllegalStateException("the backend channel was not registered at once"));
     connect.addListener((ChannelFuture f) -> {
@@ -116,6 +122,11 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         if (attempt > 1) {
           LOG.info("backend {} for {} answered on attempt {} after {}", connection.service.backend(),
               connection.verdict().flow().portText(), attempt, elapsed());
+        }
+        if (step > 0 && addresses.prefer(start, start + step)) {
+          LOG.warn("backend {} for {}: {} did not answer ({}), {} did; new connections dial it first",
+              connection.service.backend(), connection.verdict().flow().portText(), host(addresses.at(start, step - 1)),
+              failed, host(address));
         }
         phase = Phase.RELAYING;
         ProxyHeaders.send(connection.service.proxy(), client, out);
@@ -129,14 +140,23 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       // A name that did not resolve at policy load stays unresolved until a reload: no use dialling again.
-      boolean unresolved = connection.backendAddress.isUnresolved();
+      boolean unresolved = addresses.isUnresolved();
       String why = unresolved ? "its name does not resolve" : plain(f.cause());
+      if (!unresolved && step + 1 < addresses.size()) {
+        LOG.debug("backend {} for {}: {} failed ({}), dialling the next address", connection.service.backend(),
+            connection.verdict().flow().portText(), host(address), why);
+        dial(client, attempt, start, step + 1, why);
+        return;
+      }
+      if (addresses.size() > 1) {
+        why = "none of its " + addresses.size() + " addresses answered, the last: " + why;
+      }
       int retries = connection.service.retriesOr(gateway.config().connectRetries());
       if (attempt <= retries && !unresolved) {
         LOG.debug("backend {} for {}: attempt {} of {} failed ({})", connection.service.backend(),
             connection.verdict().flow().portText(), attempt, retries + 1, why);
         gateway.metrics().retried();
-        client.eventLoop().schedule(() -> dial(client, attempt + 1),
+        client.eventLoop().schedule(() -> dial(client, attempt + 1, addresses.preferred(), 0, null),
             GatewayConfig.retryDelay(connectTimeout()).toNanos(), TimeUnit.NANOSECONDS);
         return;
       }
@@ -173,6 +193,10 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
     if (waiting != null) {
       waiting.forEach(ReferenceCountUtil::release);
     }
+  }
+
+  private static String host(InetSocketAddress address) {
+    return address.getAddress().getHostAddress();
   }
 
   /** The service's own connect timeout (the policy's {@code connect_timeout}), else the gateway's. */

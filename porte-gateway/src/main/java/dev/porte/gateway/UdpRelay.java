@@ -116,7 +116,7 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
       }
       gateway.metrics().decided(verdict.flow(), verdict.open());
       ConnectionLog.decision(sender, source, judged, verdict);
-      session = open(ctx, sender, source, service, snapshot.backend(service), verdict);
+      session = open(ctx, sender, source, service, snapshot.backend(service).first(), verdict);
     }
     session.verdict = verdict;
     session.lastSeen = gateway.config().ticker().getAsLong();

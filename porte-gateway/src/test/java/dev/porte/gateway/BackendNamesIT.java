@@ -30,13 +30,13 @@ import org.junit.jupiter.api.Test;
  */
 class BackendNamesIT {
   private static final String NAME = "backend.test";
-  private final Map<String, InetAddress> names = new ConcurrentHashMap<>();
+  private final Map<String, List<InetAddress>> names = new ConcurrentHashMap<>();
   private final BackendResolver resolver = host -> {
-    InetAddress address = names.get(host);
-    if (address == null) {
+    List<InetAddress> addresses = names.get(host);
+    if (addresses == null) {
       throw new UnknownHostException(host + ": not in the test's names");
     }
-    return address;
+    return addresses;
   };
   private final LogLines lines = new LogLines(PolicySnapshot.class);
 
@@ -61,7 +61,7 @@ class BackendNamesIT {
       InetSocketAddress door = gateway.address(Protocol.TCP, 7);
       assertThat(greeting(door)).as("the name does not resolve: the client is closed").isEmpty();
 
-      names.put(NAME, InetAddress.getByName("127.0.0.20"));
+      names.put(NAME, List.of(InetAddress.getByName("127.0.0.20")));
       gateway.lookUpBackendsAgain();
       assertThat(greeting(door)).isEqualTo("first");
       assertThat(logged()).contains("backend backend.test:" + first.port() + " of service 7 resolves now, to 127.0.0.20: "
@@ -70,7 +70,7 @@ class BackendNamesIT {
       try (Socket held = connectFrom(CIRCLE_LOCAL, door)) {
         held.setSoTimeout(5000);
         assertThat(read(held.getInputStream(), "first".length())).isEqualTo("first");
-        names.put(NAME, InetAddress.getByName("127.0.0.30"));
+        names.put(NAME, List.of(InetAddress.getByName("127.0.0.30")));
         gateway.lookUpBackendsAgain();
         assertThat(greeting(door)).as("new connections go to the new address").isEqualTo("second");
         held.getOutputStream().write("still there?".getBytes(StandardCharsets.US_ASCII));
@@ -91,6 +91,46 @@ class BackendNamesIT {
     }
   }
 
+  /**
+   * A name with several addresses is served while one of them answers: a refused dial moves on to
+   * the next address, and the one that answered is dialled first from then on, so the dead one
+   * costs one failed dial and one log line, not one per connection.
+   */
+  @Test
+  void aNameWithSeveralAddressesIsServedByTheOneThatAnswers() throws Exception {
+    try (TestBackends.Tcp second = TestBackends.Tcp.greeter("127.0.0.30", 0, "second");
+        LogLines relay = new LogLines(RelayFrontendHandler.class)) {
+      // Nothing listens on 127.0.0.40: its dials are refused at once.
+      names.put(NAME, List.of(InetAddress.getByName("127.0.0.40"), InetAddress.getByName("127.0.0.30")));
+      try (Gateway gateway = Gateway.start(policy(policyTo(second.port())), config().resolver(resolver).build())) {
+        InetSocketAddress door = gateway.address(Protocol.TCP, 7);
+        for (int i = 0; i < 5; i++) {
+          assertThat(greeting(door)).isEqualTo("second");
+        }
+        assertThat(relay.messages()).filteredOn(line -> line.contains("did not answer")).singleElement()
+            .isEqualTo("backend backend.test:" + second.port() + " for 7/tcp: 127.0.0.40 did not answer (Connection "
+                + "refused), 127.0.0.30 did; new connections dial it first");
+        BackendAddresses addresses = gateway.snapshot().backend(gateway.snapshot().service(Protocol.TCP, 7));
+        assertThat(addresses.first()).isEqualTo(new InetSocketAddress("127.0.0.30", second.port()));
+      }
+    }
+  }
+
+  @Test
+  void aClientIsClosedOnlyOnceNoneOfTheAddressesAnswers() throws Exception {
+    int port;
+    try (TestBackends.Tcp gone = TestBackends.Tcp.greeter("127.0.0.30", 0, "gone")) {
+      port = gone.port();
+    }
+    names.put(NAME, List.of(InetAddress.getByName("127.0.0.40"), InetAddress.getByName("127.0.0.30")));
+    try (LogLines relay = new LogLines(RelayFrontendHandler.class);
+        Gateway gateway = Gateway.start(policy(policyTo(port)), config().resolver(resolver).connectRetries(0).build())) {
+      assertThat(greeting(gateway.address(Protocol.TCP, 7))).isEmpty();
+      relay.await("backend backend.test:" + port + " for 7/tcp is unreachable (none of its 2 addresses answered, the "
+          + "last: Connection refused): closing the client connection");
+    }
+  }
+
   @Test
   void theGatewayLooksAgainByItselfAtTheInterval() throws Exception {
     try (TestBackends.Tcp first = TestBackends.Tcp.greeter("127.0.0.20", 0, "first");
@@ -98,7 +138,7 @@ class BackendNamesIT {
             config().resolver(resolver).resolveInterval(Duration.ofSeconds(1)).build())) {
       InetSocketAddress door = gateway.address(Protocol.TCP, 7);
       assertThat(greeting(door)).isEmpty();
-      names.put(NAME, InetAddress.getByName("127.0.0.20"));
+      names.put(NAME, List.of(InetAddress.getByName("127.0.0.20")));
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
           .until(() -> greeting(door).equals("first"));
     }
@@ -107,7 +147,7 @@ class BackendNamesIT {
   /** A backend that moves onto the gateway's own door is a loop: that door closes until it moves away. */
   @Test
   void aBackendThatMovesOntoTheGatewayItselfStopsBeingServedUntilItMovesAway() throws Exception {
-    names.put(NAME, InetAddress.getByName("127.0.0.20"));
+    names.put(NAME, List.of(InetAddress.getByName("127.0.0.20")));
     // The backend's port first, free on its own address; the gateway then listens on the same
     // number on 127.0.0.1, which another socket may hold by chance: then try another.
     for (int attempt = 1; ; attempt++) {
@@ -120,12 +160,12 @@ class BackendNamesIT {
           }
           assertThat(greeting(gateway.address(Protocol.TCP, 7))).isEqualTo("elsewhere");
 
-          names.put(NAME, InetAddress.getLoopbackAddress());
+          names.put(NAME, List.of(InetAddress.getLoopbackAddress()));
           gateway.lookUpBackendsAgain();
           assertThat(gateway.address(Protocol.TCP, 7)).isNull();
           assertThat(gateway.notServed()).singleElement().asString().contains("is this very listener");
 
-          names.put(NAME, InetAddress.getByName("127.0.0.20"));
+          names.put(NAME, List.of(InetAddress.getByName("127.0.0.20")));
           gateway.lookUpBackendsAgain();
           assertThat(gateway.notServed()).isEmpty();
           assertThat(greeting(gateway.address(Protocol.TCP, 7))).isEqualTo("elsewhere");

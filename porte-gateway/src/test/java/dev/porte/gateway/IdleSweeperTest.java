@@ -10,6 +10,7 @@ import dev.porte.core.model.IpAddress;
 import dev.porte.core.model.Policy;
 import dev.porte.core.model.Protocol;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class IdleSweeperTest {
   private Connection connection(Set<Connection> owned) {
     ConnectionVerdict verdict = engine.connect(Flow.inbound(Protocol.TCP, 7, CLIENT));
     Connection c = new Connection(new EmbeddedChannel(), CLIENT, policy.services().get(0),
-        new InetSocketAddress("127.0.0.1", 9), verdict);
+        BackendAddresses.of(List.of(InetAddress.getLoopbackAddress()), 9), verdict);
     c.backend(new EmbeddedChannel());
     c.idleNanos(sweeper.idleNanos(c.service));
     c.touch(now.get());

@@ -19,11 +19,15 @@ class PolicySnapshotTest {
   private final List<String> asked = new ArrayList<>();
   private final BackendResolver resolver = host -> {
     asked.add(host);
-    String address = names.get(host);
-    if (address == null) {
+    String addresses = names.get(host);
+    if (addresses == null) {
       throw new UnknownHostException(host);
     }
-    return InetAddress.getByName(address);
+    List<InetAddress> all = new ArrayList<>();
+    for (String address : addresses.split(", ")) {
+      all.add(InetAddress.getByName(address));
+    }
+    return all;
   };
 
   private static final String TWO = "services:\n  80: { to: 'web.test:8080' }\n  22: { to: 127.0.0.1:2222 }\n";
@@ -46,9 +50,9 @@ class PolicySnapshotTest {
     PolicySnapshot moved = first.reresolved(resolver);
     assertThat(moved).isNotSameAs(first);
     assertThat(moved.engine).as("the policy is not compiled again").isSameAs(first.engine);
-    assertThat(moved.backend(moved.service(Protocol.TCP, 80)))
+    assertThat(moved.backend(moved.service(Protocol.TCP, 80)).first())
         .isEqualTo(new InetSocketAddress(InetAddress.getByName("192.0.2.11"), 8080));
-    assertThat(moved.backend(moved.service(Protocol.TCP, 22)))
+    assertThat(moved.backend(moved.service(Protocol.TCP, 22)).first())
         .isEqualTo(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 2222));
   }
 
@@ -59,7 +63,7 @@ class PolicySnapshotTest {
     names.clear();
     PolicySnapshot stale = first.reresolved(resolver);
     assertThat(stale).isNotSameAs(first);
-    assertThat(stale.backend(stale.service(Protocol.TCP, 80)).getAddress().getHostAddress()).isEqualTo("192.0.2.10");
+    assertThat(stale.backend(stale.service(Protocol.TCP, 80)).first().getAddress().getHostAddress()).isEqualTo("192.0.2.10");
     assertThat(stale.reresolved(resolver)).as("still failing: nothing new").isSameAs(stale);
     names.put("web.test", "192.0.2.10");
     PolicySnapshot back = stale.reresolved(resolver);
@@ -85,5 +89,33 @@ class PolicySnapshotTest {
     names.put("web.test", "192.0.2.10");
     PolicySnapshot now = first.reresolved(resolver);
     assertThat(now.backend(now.service(Protocol.TCP, 80)).isUnresolved()).isFalse();
+  }
+
+  @Test
+  void aNameWithSeveralAddressesKeepsThemAllAndTheirOrderMayRotateWithoutAChange() throws Exception {
+    names.put("web.test", "192.0.2.10, 192.0.2.11, 2001:db8::10");
+    PolicySnapshot first = PolicySnapshot.of(policy(TWO), resolver);
+    BackendAddresses web = first.backend(first.service(Protocol.TCP, 80));
+    assertThat(web.hosts()).isEqualTo("192.0.2.10, 192.0.2.11, 2001:db8:0:0:0:0:0:10");
+    assertThat(web.first()).isEqualTo(new InetSocketAddress(InetAddress.getByName("192.0.2.10"), 8080));
+    names.put("web.test", "192.0.2.11, 2001:db8::10, 192.0.2.10");
+    assertThat(first.reresolved(resolver)).as("a round robin's rotation is no change").isSameAs(first);
+    names.put("web.test", "192.0.2.11, 192.0.2.12");
+    PolicySnapshot moved = first.reresolved(resolver);
+    assertThat(moved.backend(moved.service(Protocol.TCP, 80)).hosts()).isEqualTo("192.0.2.11, 192.0.2.12");
+  }
+
+  @Test
+  void theAddressThatAnsweredIsDialledFirstUntilItFails() throws Exception {
+    names.put("web.test", "192.0.2.10, 192.0.2.11, 192.0.2.12");
+    PolicySnapshot first = PolicySnapshot.of(policy(TWO), resolver);
+    BackendAddresses web = first.backend(first.service(Protocol.TCP, 80));
+    assertThat(web.preferred()).isZero();
+    assertThat(web.prefer(0, 1)).as("192.0.2.11 answered after .10 failed").isTrue();
+    assertThat(web.prefer(0, 2)).as("a connection that saw the old preference moves nothing").isFalse();
+    assertThat(web.first().getAddress().getHostAddress()).isEqualTo("192.0.2.11");
+    assertThat(web.at(web.preferred(), 2).getAddress().getHostAddress()).as("round the list").isEqualTo("192.0.2.10");
+    assertThat(web.prefer(1, 3)).as("past the end wraps to the first").isTrue();
+    assertThat(web.preferred()).isZero();
   }
 }

@@ -23,7 +23,7 @@ class ServiceLoopsTest {
       Protocol protocol) {
     PolicySnapshot snapshot = PolicySnapshot.of(policy("services:\n" + services), BackendResolver.SYSTEM);
     return new ServiceLoops(listenPort, bind.stream().map(ServiceLoopsTest::address).toList(), HOST)
-        .find(protocol, snapshot.services(protocol), snapshot::backend);
+        .find(protocol, snapshot.services(protocol), b -> snapshot.backend(b).first());
   }
 
   private static Map<Integer, String> tcpLoops(String services, List<String> bind) {
