@@ -269,7 +269,10 @@ public final class Gateway implements AutoCloseable {
     ServiceLoops finder = new ServiceLoops(this::standInPort, config.bind(), ServiceLoops::isThisHost);
     Map<Key, String> loops = new LinkedHashMap<>();
     for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
-      finder.find(p, now.services(p), b -> now.backend(b).at(0, 0)).forEach((port, why) -> loops.put(new Key(p, port), why));
+      // A name's first address as looked up, not the one dialled first now: whether a service
+      // loops must not change with which address answered last.
+      finder.find(p, now.services(p), b -> now.backend(b).at(0, 0))
+          .forEach((port, why) -> loops.put(new Key(p, port), why));
     }
     return loops;
   }
