@@ -175,8 +175,8 @@ public final class Gateway implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the gateway is closed; start a new one");
     }
-    PolicySnapshot next = PolicySnapshot.of(policy, config.resolver());
     PolicySnapshot before = snapshot;
+    PolicySnapshot next = before.reloaded(policy, config.resolver());
     snapshot = next;
     sayMovedBackends(before, next);
     reconcile();

@@ -61,6 +61,21 @@ final class PolicySnapshot {
    * it resolves ({@link #reresolved}) and the rest is served.
    */
   static PolicySnapshot of(Policy policy, BackendResolver resolver) {
+    return of(policy, resolver, Map.of());
+  }
+
+  /**
+   * The snapshot of a reload to {@code policy}: as {@link #of}, but a backend that resolves to the
+   * same addresses as now keeps which of them answered last, so a reload does not send clients
+   * back to an address known dead.
+   */
+  PolicySnapshot reloaded(Policy policy, BackendResolver resolver) {
+    Map<String, BackendAddresses> now = new HashMap<>();
+    backends.forEach((binding, addresses) -> now.put(binding.backend(), addresses));
+    return of(policy, resolver, now);
+  }
+
+  private static PolicySnapshot of(Policy policy, BackendResolver resolver, Map<String, BackendAddresses> before) {
     Map<ServiceBinding, BackendAddresses> resolved = new HashMap<>();
     for (ServiceBinding binding : policy.services()) {
       BackendAddresses address;
@@ -69,6 +84,10 @@ final class PolicySnapshot {
         List<InetAddress> hosts = binding.backendByName() ? resolver.resolve(binding.backendHost())
             : List.of(InetAddress.getByName(binding.backendHost()));
         address = BackendAddresses.of(hosts, binding.backendPort());
+        BackendAddresses was = before.get(binding.backend());
+        if (was != null && was.sameAs(address)) {
+          address = was;
+        }
       } catch (UnknownHostException e) {
         LOG.error("backend {} of service {} does not resolve ({}); its clients are closed until it does (looked up "
             + "again in the background) or a reload changes it", binding.backend(), binding.port(), e.getMessage());

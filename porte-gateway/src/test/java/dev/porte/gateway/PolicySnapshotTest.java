@@ -118,4 +118,20 @@ class PolicySnapshotTest {
     assertThat(web.prefer(1, 3)).as("past the end wraps to the first").isTrue();
     assertThat(web.preferred()).isZero();
   }
+
+  @Test
+  void aReloadKeepsWhichAddressAnsweredWhileTheAddressesStayTheSame() throws Exception {
+    names.put("web.test", "192.0.2.10, 192.0.2.11");
+    PolicySnapshot first = PolicySnapshot.of(policy(TWO), resolver);
+    first.backend(first.service(Protocol.TCP, 80)).prefer(0, 1);
+    PolicySnapshot reloaded = first.reloaded(policy(TWO + "  443: { to: 'web.test:8443' }\n"), resolver);
+    assertThat(reloaded.backend(reloaded.service(Protocol.TCP, 80)).first().getAddress().getHostAddress())
+        .isEqualTo("192.0.2.11");
+    assertThat(reloaded.backend(reloaded.service(Protocol.TCP, 443)).first().getAddress().getHostAddress())
+        .as("another port of the same name is another backend").isEqualTo("192.0.2.10");
+    names.put("web.test", "192.0.2.10, 192.0.2.12");
+    PolicySnapshot moved = first.reloaded(policy(TWO), resolver);
+    assertThat(moved.backend(moved.service(Protocol.TCP, 80)).first().getAddress().getHostAddress())
+        .as("new addresses start from the first").isEqualTo("192.0.2.10");
+  }
 }
