@@ -80,7 +80,8 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
    * address at once, and the attempt fails once none has answered ({@link BackendAddresses}). The
    * client is not read until a dial succeeds, so what it sent waits in the kernel and reaches
    * whichever dial succeeds: a retry loses nothing and sends nothing twice. {@code failed} is why
-   * the address before failed, null on an attempt's first dial.
+   * the address before failed for (the log says it when a later one answers), null on an attempt's
+   * first dial.
    */
   private void dial(Channel client, int attempt, int start, int step, @Nullable String failed) {
     if (!client.isActive()) {
@@ -125,7 +126,7 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (step > 0 && addresses.prefer(start, start + step)) {
           LOG.warn("backend {} for {}: {} did not answer ({}), {} did; new connections dial it first",
-              connection.service.backend(), connection.verdict().flow().portText(), host(addresses.at(start, step - 1)),
+              connection.service.backend(), connection.verdict().flow().portText(), tried(addresses, start, step),
               failed, host(address));
         }
         phase = Phase.RELAYING;
@@ -197,6 +198,15 @@ final class RelayFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static String host(InetSocketAddress address) {
     return address.getAddress().getHostAddress();
+  }
+
+  /** The {@code steps} addresses dialled from {@code start} before the one that answered: {@code 10.0.0.5, 10.0.0.6}. */
+  private static String tried(BackendAddresses addresses, int start, int steps) {
+    StringBuilder text = new StringBuilder();
+    for (int step = 0; step < steps; step++) {
+      text.append(step == 0 ? "" : ", ").append(host(addresses.at(start, step)));
+    }
+    return text.toString();
   }
 
   /** The service's own connect timeout (the policy's {@code connect_timeout}), else the gateway's. */

@@ -100,16 +100,17 @@ class BackendNamesIT {
   void aNameWithSeveralAddressesIsServedByTheOneThatAnswers() throws Exception {
     try (TestBackends.Tcp second = TestBackends.Tcp.greeter("127.0.0.30", 0, "second");
         LogLines relay = new LogLines(RelayFrontendHandler.class)) {
-      // Nothing listens on 127.0.0.40: its dials are refused at once.
-      names.put(NAME, List.of(InetAddress.getByName("127.0.0.40"), InetAddress.getByName("127.0.0.30")));
+      // Nothing listens on 127.0.0.40 and .41: their dials are refused at once.
+      names.put(NAME, List.of(InetAddress.getByName("127.0.0.40"), InetAddress.getByName("127.0.0.41"),
+          InetAddress.getByName("127.0.0.30")));
       try (Gateway gateway = Gateway.start(policy(policyTo(second.port())), config().resolver(resolver).build())) {
         InetSocketAddress door = gateway.address(Protocol.TCP, 7);
         for (int i = 0; i < 5; i++) {
           assertThat(greeting(door)).isEqualTo("second");
         }
         assertThat(relay.messages()).filteredOn(line -> line.contains("did not answer")).singleElement()
-            .isEqualTo("backend backend.test:" + second.port() + " for 7/tcp: 127.0.0.40 did not answer (Connection "
-                + "refused), 127.0.0.30 did; new connections dial it first");
+            .isEqualTo("backend backend.test:" + second.port() + " for 7/tcp: 127.0.0.40, 127.0.0.41 did not answer "
+                + "(Connection refused), 127.0.0.30 did; new connections dial it first");
         BackendAddresses addresses = gateway.snapshot().backend(gateway.snapshot().service(Protocol.TCP, 7));
         assertThat(addresses.first()).isEqualTo(new InetSocketAddress("127.0.0.30", second.port()));
       }
