@@ -16,7 +16,10 @@
 # PORTE_JAVA_OPTS overrides them). Two more references for bulk throughput: HAProxy with
 # `option splice-auto` (zero-copy relaying), and socat, the plainest userspace relay there is (one
 # process per connection, 512 KiB read() then write()): what any relay can reach on this machine, as
-# a second TCP hop on loopback costs about what the first one does.
+# a second TCP hop on loopback costs about what the first one does. And the ceiling of any
+# userspace relay here (src/main/c/ceiling-relay.c, built with cc when there is one): a thread per
+# direction blocking in 512 KiB read() and write(), or in splice() through a 1 MiB pipe, with
+# nothing else to do; porte's bulk figure is read against it as well as against direct.
 #
 #   porte-bench/run-gateway-bench.sh          # THREADS=2 SECONDS_EACH=5 ROUNDS=4 CONNS=50 IDLE=10000
 set -euo pipefail
@@ -50,7 +53,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Ports: nginx 18080, HAProxy 18081, porte 18082; iperf3 15201, HAProxy 15202, porte 15203,
-# HAProxy with splice 15204, socat 15205.
+# HAProxy with splice 15204, socat 15205, the ceiling relay copying 15206 and splicing 15207.
 mkdir -p "$work/www" "$work/nginx"
 head -c 1024 /dev/zero | tr '\0' 'p' > "$work/www/index.html"
 cat > "$work/nginx.conf" <<CONF
@@ -104,6 +107,14 @@ backend iperf_splice
 CONF
 haproxy -f "$work/haproxy.cfg" -db & haproxy_pid=$!; pids+=($haproxy_pid)
 socat -b 524288 TCP-LISTEN:15205,bind=127.0.0.1,fork,reuseaddr TCP:127.0.0.1:15201 2>/dev/null & pids+=($!)
+ceiling_ports=()
+if command -v cc >/dev/null && cc -O2 -pthread -o "$work/ceiling-relay" "$root/porte-bench/src/main/c/ceiling-relay.c"; then
+  "$work/ceiling-relay" 15206 15201 copy & pids+=($!)
+  "$work/ceiling-relay" 15207 15201 splice & pids+=($!)
+  ceiling_ports=(15206 15207)
+else
+  echo "bench: no C compiler (cc): the ceiling relay's bulk rows are left out (apt-get install gcc)" >&2
+fi
 
 cat > "$work/porte.yaml" <<CONF
 inbound:
@@ -125,7 +136,7 @@ wait_port() {
   done
   echo "bench: nothing listens on 127.0.0.1:$1" >&2; exit 3
 }
-for port in 18080 18081 18082 15201 15202 15203 15204 15205; do wait_port "$port"; done
+for port in 18080 18081 18082 15201 15202 15203 15204 15205 "${ceiling_ports[@]}"; do wait_port "$port"; done
 
 rps() {  # wrk's Requests/sec for one URL; extra wrk arguments follow
   local url=$1; shift
@@ -183,7 +194,10 @@ c_direct() {
   local m0
   m0=$(machine_ticks); runs[c_d]+=" $(gbits 15201)"; busy_dir+=" $(busy_share "$m0" "$(machine_ticks)")"
 }
-c_relays() { runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_r]+=" $(gbits 15205)"; }
+c_relays() {
+  runs[c_h]+=" $(gbits 15202)"; runs[c_s]+=" $(gbits 15204)"; runs[c_r]+=" $(gbits 15205)"
+  if ((${#ceiling_ports[@]})); then runs[c_cc]+=" $(gbits 15206)"; runs[c_cs]+=" $(gbits 15207)"; fi
+}
 c_porte() {
   local m0 t0 t1 m1
   m0=$(machine_ticks); t0=$(cpu_ticks "$porte_pid"); runs[c_p]+=" $(gbits 15203)"; t1=$(cpu_ticks "$porte_pid"); m1=$(machine_ticks)
@@ -209,6 +223,10 @@ row "(b) requests/s (keep-alive)" "$(m b_d)" "$(m b_h)" "$(m b_p)"
 row "(c) bulk Gbit/s (iperf3)" "$(m c_d)" "$(m c_h)" "$(m c_p)"
 printf '%-34s %12s %12s %12s %9s\n' "    haproxy with splice-auto" "$(m c_d)" "$(m c_s)" "" "$(ratio "$(m c_s)" "$(m c_d)") of direct"
 printf '%-34s %12s %12s %12s %9s %9s\n' "    socat (plain relay), porte" "$(m c_d)" "$(m c_r)" "$(m c_p)" "$(ratio "$(m c_r)" "$(m c_d)") dir" "$(ratio "$(m c_p)" "$(m c_r)") socat"
+if ((${#ceiling_ports[@]})); then
+  printf '%-34s %12s %12s %12s %9s %9s\n' "    ceiling relay (C), copy" "$(m c_d)" "$(m c_cc)" "$(m c_p)" "$(ratio "$(m c_cc)" "$(m c_d)") dir" "$(ratio "$(m c_p)" "$(m c_cc)") ceil"
+  printf '%-34s %12s %12s %12s %9s %9s\n' "    ceiling relay (C), splice" "$(m c_d)" "$(m c_cs)" "$(m c_p)" "$(ratio "$(m c_cs)" "$(m c_d)") dir" "$(ratio "$(m c_p)" "$(m c_cs)") ceil"
+fi
 echo "(a) CPU per new connection (user+system): haproxy $(python3 -c "print(round($cpu_hap * 1e6 / $hz / $conns_hap))") us, porte $(python3 -c "print(round($cpu_porte * 1e6 / $hz / $conns_porte))") us"
 per_conn() { python3 -c "print(f'{$1 / max(1, $2):.1f}')"; }
 echo "(a) TCP segments sent per connection (all parties): direct $(per_conn "$segs_dir" "$conns_dir"), haproxy $(per_conn "$segs_hap" "$conns_hap"), porte $(per_conn "$segs_porte" "$conns_porte")"
@@ -228,8 +246,12 @@ print(" ".join(f"{x:.2f}" for x in r) + f" (median {statistics.median(r):.2f})")
 echo "    round by round: (a) porte/haproxy $(paired "${runs[a_p]}" "${runs[a_h]}")"
 echo "                    (b) porte/haproxy $(paired "${runs[b_p]}" "${runs[b_h]}")"
 echo "                    (c) porte/direct  $(paired "${runs[c_p]}" "${runs[c_d]}")"
+if ((${#ceiling_ports[@]})); then
+  echo "                    (c) ceiling copy/direct $(paired "${runs[c_cc]}" "${runs[c_d]}")"
+  echo "                    (c) porte/ceiling copy  $(paired "${runs[c_p]}" "${runs[c_cc]}")"
+fi
 echo "    rounds: a direct${runs[a_d]} | haproxy${runs[a_h]} | porte${runs[a_p]}"
-echo "            c direct${runs[c_d]} | haproxy${runs[c_h]} | splice${runs[c_s]} | socat${runs[c_r]} | porte${runs[c_p]}"
+echo "            c direct${runs[c_d]} | haproxy${runs[c_h]} | splice${runs[c_s]} | socat${runs[c_r]} | ceiling copy${runs[c_cc]:-} splice${runs[c_cs]:-} | porte${runs[c_p]}"
 
 # (d) RSS of the porte process with IDLE idle connections through it.
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$porte_pid/status"; }
