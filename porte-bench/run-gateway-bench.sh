@@ -148,6 +148,7 @@ gbits() {  # iperf3 receiver throughput in Gbit/s
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
+user_ticks() { awk '{print $14}' "/proc/$1/stat"; }         # user alone: the proxy's own code, not the kernel's
 hz=$(getconf CLK_TCK)
 # TCP segments sent on this host (every party of a loopback test: client, proxy, server), from
 # the kernel's own counter; per connection it shows whether a proxy costs packets, not only CPU.
@@ -166,7 +167,7 @@ wrk -t "$THREADS" -c "$CONNS" -d 5s http://127.0.0.1:18082/ >/dev/null
 wrk -t "$THREADS" -c "$CONNS" -d 20s -H 'Connection: close' http://127.0.0.1:18082/ >/dev/null
 
 declare -A runs=()
-cpu_hap=0; cpu_porte=0; conns_dir=0; conns_hap=0; conns_porte=0; segs_dir=0; segs_hap=0; segs_porte=0
+cpu_hap=0; cpu_porte=0; user_hap=0; user_porte=0; conns_dir=0; conns_hap=0; conns_porte=0; segs_dir=0; segs_hap=0; segs_porte=0
 busy_dir=""; busy_porte=""; cpu_porte_bulk=0; bulk_ticks=0
 # One contender's turn at each measure. Within a round the order is reversed every other round:
 # a run leaves the machine in a state the next one inherits (sockets in TIME_WAIT, caches, CPU
@@ -179,13 +180,19 @@ a_direct() {
 }
 a_haproxy() {
   local t0 s0 r s1 t1
-  t0=$(cpu_ticks "$haproxy_pid"); s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18081/ -H 'Connection: close'); s1=$(tcp_out_segs); t1=$(cpu_ticks "$haproxy_pid")
-  runs[a_h]+=" $r"; cpu_hap=$(( cpu_hap + t1 - t0 )); segs_hap=$(( segs_hap + s1 - s0 )); conns_hap=$(python3 -c "print($conns_hap + $r * $SECONDS_EACH)")
+  local u0 u1
+  t0=$(cpu_ticks "$haproxy_pid"); u0=$(user_ticks "$haproxy_pid"); s0=$(tcp_out_segs)
+  r=$(rps http://127.0.0.1:18081/ -H 'Connection: close')
+  s1=$(tcp_out_segs); t1=$(cpu_ticks "$haproxy_pid"); u1=$(user_ticks "$haproxy_pid")
+  runs[a_h]+=" $r"; cpu_hap=$(( cpu_hap + t1 - t0 )); user_hap=$(( user_hap + u1 - u0 )); segs_hap=$(( segs_hap + s1 - s0 )); conns_hap=$(python3 -c "print($conns_hap + $r * $SECONDS_EACH)")
 }
 a_porte() {
   local t0 s0 r s1 t1
-  t0=$(cpu_ticks "$porte_pid"); s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18082/ -H 'Connection: close'); s1=$(tcp_out_segs); t1=$(cpu_ticks "$porte_pid")
-  runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); segs_porte=$(( segs_porte + s1 - s0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
+  local u0 u1
+  t0=$(cpu_ticks "$porte_pid"); u0=$(user_ticks "$porte_pid"); s0=$(tcp_out_segs)
+  r=$(rps http://127.0.0.1:18082/ -H 'Connection: close')
+  s1=$(tcp_out_segs); t1=$(cpu_ticks "$porte_pid"); u1=$(user_ticks "$porte_pid")
+  runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); user_porte=$(( user_porte + u1 - u0 )); segs_porte=$(( segs_porte + s1 - s0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
 }
 b_direct() { runs[b_d]+=" $(rps http://127.0.0.1:18080/)"; }
 b_haproxy() { runs[b_h]+=" $(rps http://127.0.0.1:18081/)"; }
@@ -227,7 +234,10 @@ if ((${#ceiling_ports[@]})); then
   printf '%-34s %12s %12s %12s %9s %9s\n' "    ceiling relay (C), copy" "$(m c_d)" "$(m c_cc)" "$(m c_p)" "$(ratio "$(m c_cc)" "$(m c_d)") dir" "$(ratio "$(m c_p)" "$(m c_cc)") ceil"
   printf '%-34s %12s %12s %12s %9s %9s\n' "    ceiling relay (C), splice" "$(m c_d)" "$(m c_cs)" "$(m c_p)" "$(ratio "$(m c_cs)" "$(m c_d)") dir" "$(ratio "$(m c_p)" "$(m c_cs)") ceil"
 fi
-echo "(a) CPU per new connection (user+system): haproxy $(python3 -c "print(round($cpu_hap * 1e6 / $hz / $conns_hap))") us, porte $(python3 -c "print(round($cpu_porte * 1e6 / $hz / $conns_porte))") us"
+us_per() { python3 -c "print(round($1 * 1e6 / $hz / $2))"; }   # ticks over connections, in microseconds
+# Split in the proxy's own code (user) and the kernel's work for it (system: sockets, TCP, the
+# syscalls it makes): which of the two a proxy spends more of says where its cost lies.
+echo "(a) CPU per new connection: haproxy $(us_per "$cpu_hap" "$conns_hap") us (user $(us_per "$user_hap" "$conns_hap"), system $(us_per "$((cpu_hap - user_hap))" "$conns_hap")), porte $(us_per "$cpu_porte" "$conns_porte") us (user $(us_per "$user_porte" "$conns_porte"), system $(us_per "$((cpu_porte - user_porte))" "$conns_porte"))"
 per_conn() { python3 -c "print(f'{$1 / max(1, $2):.1f}')"; }
 echo "(a) TCP segments sent per connection (all parties): direct $(per_conn "$segs_dir" "$conns_dir"), haproxy $(per_conn "$segs_hap" "$conns_hap"), porte $(per_conn "$segs_porte" "$conns_porte")"
 # How much of the machine bulk used: direct is bound by the one iperf3 client thread, so it
