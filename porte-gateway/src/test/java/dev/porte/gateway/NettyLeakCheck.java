@@ -1,0 +1,72 @@
+package dev.porte.gateway;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fails a test class after which a Netty buffer is found leaked: a buffer the relay took and never
+ * released (a dropped read, a queue of early bytes not emptied on a close) is memory a long-running
+ * gateway loses for good, and nothing else in a test would notice it.
+ *
+ * <p>Every buffer is tracked with where it was touched ({@code PARANOID}, unless
+ * {@code -Dio.netty.leakDetection.level} says otherwise). Netty finds a leak only once the leaked
+ * buffer has been garbage collected, and says so on its {@code ResourceLeakDetector} logger when a
+ * buffer is next allocated; so after each test class this collects garbage, allocates, and reads
+ * what that logger said. A leak may surface after a later class than the one that caused it: its
+ * access records say where the buffer went. Registered for every test class of this module through
+ * {@code META-INF/services} and {@code junit-platform.properties}.
+ */
+public final class NettyLeakCheck implements AfterAllCallback {
+  private static final String DETECTOR = ResourceLeakDetector.class.getName();
+  private static final ListAppender<ILoggingEvent> REPORTS = new ListAppender<>();
+
+  static {
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+    REPORTS.start();
+    Logger detector = (Logger) LoggerFactory.getLogger(DETECTOR);
+    detector.addAppender(REPORTS);
+    // Netty reports a leak only where its logger has ERROR on.
+    if (!detector.isErrorEnabled()) {
+      detector.setLevel(Level.ERROR);
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws InterruptedException {
+    List<String> leaks = collectLeaks();
+    if (!leaks.isEmpty()) {
+      throw new AssertionError(leaks.size() + " Netty buffer leak(s) found after " + context.getDisplayName()
+          + " (a leak is found once its buffer is collected, so it may come from a class that ran before; the "
+          + "records say where the buffer went):\n" + String.join("\n\n", leaks));
+    }
+  }
+
+  /** What the detector reported since the last call, after giving it the chance to find every leak. */
+  static List<String> collectLeaks() throws InterruptedException {
+    for (int round = 0; round < 4; round++) {
+      System.gc();
+      // The collector queues the cleared references on a thread of its own: give it a moment.
+      Thread.sleep(25);
+      // An allocation is when the detector looks at its queue (every allocation, at PARANOID).
+      ByteBufAllocator.DEFAULT.directBuffer(1).release();
+      ByteBufAllocator.DEFAULT.heapBuffer(1).release();
+      RelayBuffers.ALLOCATOR.directBuffer(1).release();
+    }
+    synchronized (REPORTS) {
+      List<String> leaks = REPORTS.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+          .map(ILoggingEvent::getFormattedMessage).filter(message -> message.contains("LEAK")).toList();
+      REPORTS.list.clear();
+      return leaks;
+    }
+  }
+}
