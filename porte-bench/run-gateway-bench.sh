@@ -167,33 +167,27 @@ wrk -t "$THREADS" -c "$CONNS" -d 5s http://127.0.0.1:18082/ >/dev/null
 wrk -t "$THREADS" -c "$CONNS" -d 20s -H 'Connection: close' http://127.0.0.1:18082/ >/dev/null
 
 declare -A runs=()
-cpu_hap=0; cpu_porte=0; user_hap=0; user_porte=0; conns_dir=0; conns_hap=0; conns_porte=0; segs_dir=0; segs_hap=0; segs_porte=0
+# Per contender of (a) (d direct, h HAProxy, p porte): connections made, TCP segments sent, and
+# the proxy's CPU ticks, all and in user mode.
+declare -A conns=([d]=0 [h]=0 [p]=0) segs=([d]=0 [h]=0 [p]=0) cpu=([h]=0 [p]=0) user=([h]=0 [p]=0)
 busy_dir=""; busy_porte=""; cpu_porte_bulk=0; bulk_ticks=0
 # One contender's turn at each measure. Within a round the order is reversed every other round:
 # a run leaves the machine in a state the next one inherits (sockets in TIME_WAIT, caches, CPU
 # frequency), and an A/B of two identical porte processes gave whichever ran second about 8%
 # more in a fixed order. Alternating puts each contender first as often as second.
-a_direct() {
-  local s0 r s1
-  s0=$(tcp_out_segs); r=$(rps http://127.0.0.1:18080/ -H 'Connection: close'); s1=$(tcp_out_segs)
-  runs[a_d]+=" $r"; segs_dir=$(( segs_dir + s1 - s0 )); conns_dir=$(python3 -c "print($conns_dir + $r * $SECONDS_EACH)")
+a_turn() {  # KEY PORT [PID]: one (a) run against 127.0.0.1:PORT, the proxy's CPU read from PID
+  local key=$1 port=$2 pid=${3:-} t0 u0 s0 r s1
+  [[ -n $pid ]] && { t0=$(cpu_ticks "$pid"); u0=$(user_ticks "$pid"); }
+  s0=$(tcp_out_segs); r=$(rps "http://127.0.0.1:$port/" -H 'Connection: close'); s1=$(tcp_out_segs)
+  if [[ -n $pid ]]; then
+    cpu[$key]=$(( cpu[$key] + $(cpu_ticks "$pid") - t0 )); user[$key]=$(( user[$key] + $(user_ticks "$pid") - u0 ))
+  fi
+  runs[a_$key]+=" $r"; segs[$key]=$(( segs[$key] + s1 - s0 ))
+  conns[$key]=$(python3 -c "print(${conns[$key]} + $r * $SECONDS_EACH)")
 }
-a_haproxy() {
-  local t0 s0 r s1 t1
-  local u0 u1
-  t0=$(cpu_ticks "$haproxy_pid"); u0=$(user_ticks "$haproxy_pid"); s0=$(tcp_out_segs)
-  r=$(rps http://127.0.0.1:18081/ -H 'Connection: close')
-  s1=$(tcp_out_segs); t1=$(cpu_ticks "$haproxy_pid"); u1=$(user_ticks "$haproxy_pid")
-  runs[a_h]+=" $r"; cpu_hap=$(( cpu_hap + t1 - t0 )); user_hap=$(( user_hap + u1 - u0 )); segs_hap=$(( segs_hap + s1 - s0 )); conns_hap=$(python3 -c "print($conns_hap + $r * $SECONDS_EACH)")
-}
-a_porte() {
-  local t0 s0 r s1 t1
-  local u0 u1
-  t0=$(cpu_ticks "$porte_pid"); u0=$(user_ticks "$porte_pid"); s0=$(tcp_out_segs)
-  r=$(rps http://127.0.0.1:18082/ -H 'Connection: close')
-  s1=$(tcp_out_segs); t1=$(cpu_ticks "$porte_pid"); u1=$(user_ticks "$porte_pid")
-  runs[a_p]+=" $r"; cpu_porte=$(( cpu_porte + t1 - t0 )); user_porte=$(( user_porte + u1 - u0 )); segs_porte=$(( segs_porte + s1 - s0 )); conns_porte=$(python3 -c "print($conns_porte + $r * $SECONDS_EACH)")
-}
+a_direct() { a_turn d 18080; }
+a_haproxy() { a_turn h 18081 "$haproxy_pid"; }
+a_porte() { a_turn p 18082 "$porte_pid"; }
 b_direct() { runs[b_d]+=" $(rps http://127.0.0.1:18080/)"; }
 b_haproxy() { runs[b_h]+=" $(rps http://127.0.0.1:18081/)"; }
 b_porte() { runs[b_p]+=" $(rps http://127.0.0.1:18082/)"; }
@@ -237,9 +231,12 @@ fi
 us_per() { python3 -c "print(round($1 * 1e6 / $hz / $2))"; }   # ticks over connections, in microseconds
 # Split in the proxy's own code (user) and the kernel's work for it (system: sockets, TCP, the
 # syscalls it makes): which of the two a proxy spends more of says where its cost lies.
-echo "(a) CPU per new connection: haproxy $(us_per "$cpu_hap" "$conns_hap") us (user $(us_per "$user_hap" "$conns_hap"), system $(us_per "$((cpu_hap - user_hap))" "$conns_hap")), porte $(us_per "$cpu_porte" "$conns_porte") us (user $(us_per "$user_porte" "$conns_porte"), system $(us_per "$((cpu_porte - user_porte))" "$conns_porte"))"
+cpu_line() {  # KEY NAME: the proxy's CPU per connection, all, user and system
+  echo "$2 $(us_per "${cpu[$1]}" "${conns[$1]}") us (user $(us_per "${user[$1]}" "${conns[$1]}"), system $(us_per "$(( cpu[$1] - user[$1] ))" "${conns[$1]}"))"
+}
+echo "(a) CPU per new connection: $(cpu_line h haproxy), $(cpu_line p porte)"
 per_conn() { python3 -c "print(f'{$1 / max(1, $2):.1f}')"; }
-echo "(a) TCP segments sent per connection (all parties): direct $(per_conn "$segs_dir" "$conns_dir"), haproxy $(per_conn "$segs_hap" "$conns_hap"), porte $(per_conn "$segs_porte" "$conns_porte")"
+echo "(a) TCP segments sent per connection (all parties): direct $(per_conn "${segs[d]}" "${conns[d]}"), haproxy $(per_conn "${segs[h]}" "${conns[h]}"), porte $(per_conn "${segs[p]}" "${conns[p]}")"
 # How much of the machine bulk used: direct is bound by the one iperf3 client thread, so it
 # leaves CPU idle; a relay adds a second loopback transfer (a copy out of one socket and into
 # another), and its share shows whether the run ran out of CPUs or waited on the chain of threads.

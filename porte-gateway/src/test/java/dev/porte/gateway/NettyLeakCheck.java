@@ -4,8 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,19 +27,20 @@ import org.slf4j.LoggerFactory;
  * {@code META-INF/services} and {@code junit-platform.properties}.
  */
 public final class NettyLeakCheck implements AfterAllCallback {
-  private static final String DETECTOR = ResourceLeakDetector.class.getName();
+  private static final Logger DETECTOR = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
   private static final ListAppender<ILoggingEvent> REPORTS = new ListAppender<>();
+  /** How long one collection may take to hand its cleared references over, at most. */
+  private static final long COLLECTED_WITHIN_MILLIS = 2_000;
 
   static {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     }
     REPORTS.start();
-    Logger detector = (Logger) LoggerFactory.getLogger(DETECTOR);
-    detector.addAppender(REPORTS);
+    DETECTOR.addAppender(REPORTS);
     // Netty reports a leak only where its logger has ERROR on.
-    if (!detector.isErrorEnabled()) {
-      detector.setLevel(Level.ERROR);
+    if (!DETECTOR.isErrorEnabled()) {
+      DETECTOR.setLevel(Level.ERROR);
     }
   }
 
@@ -57,25 +60,23 @@ public final class NettyLeakCheck implements AfterAllCallback {
    * reader would take it for a real one).
    */
   static List<String> leaksOf(Runnable leaking) throws InterruptedException {
-    Logger detector = (Logger) LoggerFactory.getLogger(DETECTOR);
-    detector.setAdditive(false);
+    DETECTOR.setAdditive(false);
     try {
       leaking.run();
       return collectLeaks();
     } finally {
-      detector.setAdditive(true);
+      DETECTOR.setAdditive(true);
     }
   }
 
   /** What the detector reported since the last call, after giving it the chance to find every leak. */
   static List<String> collectLeaks() throws InterruptedException {
+    // More than one round: a marker's arrival says its own collection was handed over, and the order
+    // within one hand-over is not given; the next round's marker comes after all of it.
     for (int round = 0; round < 4; round++) {
-      System.gc();
-      // The collector queues the cleared references on a thread of its own: give it a moment.
-      Thread.sleep(25);
-      // An allocation is when the detector looks at its queue (every allocation, at PARANOID).
-      ByteBufAllocator.DEFAULT.directBuffer(1).release();
-      ByteBufAllocator.DEFAULT.heapBuffer(1).release();
+      collectGarbage();
+      // An allocation is when the detector looks at its queue (every allocation, at PARANOID); one
+      // detector serves every ByteBuf, whichever allocator made it.
       RelayBuffers.ALLOCATOR.directBuffer(1).release();
     }
     synchronized (REPORTS) {
@@ -84,5 +85,21 @@ public final class NettyLeakCheck implements AfterAllCallback {
       REPORTS.list.clear();
       return leaks;
     }
+  }
+
+  /**
+   * Collects garbage and returns once the JVM has handed over what it cleared: the collector queues
+   * cleared references on a thread of its own, so wait for a reference cleared by this very
+   * collection to arrive rather than for a guessed while.
+   */
+  private static void collectGarbage() throws InterruptedException {
+    ReferenceQueue<Object> cleared = new ReferenceQueue<>();
+    WeakReference<Object> marker = new WeakReference<>(new Object(), cleared);
+    System.gc();
+    if (cleared.remove(COLLECTED_WITHIN_MILLIS) == null) {
+      throw new AssertionError("the leak check's System.gc() cleared nothing within " + COLLECTED_WITHIN_MILLIS
+          + " ms (is -XX:+DisableExplicitGC set?)");
+    }
+    Reference.reachabilityFence(marker);
   }
 }
